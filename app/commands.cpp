@@ -1,0 +1,11 @@
+// The list of stf's commands.
+#include "app/commands.hpp"
+
+namespace stf::app {
+
+void register_all_commands(CLI::App& app, const AppContext& context, CommandAction& action)
+{
+  register_check_command(app, context, action);
+}
+
+}  // namespace stf::app

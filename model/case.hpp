@@ -1,0 +1,69 @@
+// A case: the physics of MODEL.md (model, initial law, memory region) and the numerics of a run
+// (time, mesh, solver, particles, report), as read from a case file with every default resolved.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+#include "model/initial_law.hpp"
+#include "model/memory_region.hpp"
+#include "model/model_parameters.hpp"
+
+namespace stf::model {
+
+struct TimeSettings {
+  double end = 0.0;     // required, > 0
+  double sample = 0.0;  // default end / 1000; observables and the region test are made every `sample`
+  /// Sample times 0, sample, 2 sample, ..., up to and including `end` (the last one is `end`).
+  std::vector<double> sample_times() const;
+};
+
+struct MeshSettings {
+  double u_max = 0.0;           // potential extent; "auto" resolves to an estimate (see extent_estimates.hpp)
+  double c_max = 0.0;           // calcium extent; "auto" likewise; rounded up to whole calcium cells
+  bool u_max_auto = true;
+  bool c_max_auto = true;
+  long cells_u = 200;           // cells across [0, u_max]
+  long cells_per_unit_c = 4;    // m: calcium cells have width 1/m, so a +1 jump shifts exactly m cells
+  long cells_c() const noexcept { return static_cast<long>(c_max * double(cells_per_unit_c) + 0.5); }
+};
+
+struct SolverSettings {
+  std::string limiter = "mc";         // minmod, van_leer, mc
+  double cfl = 0.4;                   // Courant number of the explicit time step
+  std::vector<double> snapshots;      // times at which the density is written for ParaView
+  double lost_mass_tolerance = 1e-8;  // mass allowed to leave through u_max or c_max
+};
+
+struct ParticleSettings {
+  long neurons = 1000;
+  long replicas = 10;
+  std::uint64_t seed = 1;
+  bool whole_horizon = false;  // keep simulating after the exit even when the network is silent
+};
+
+struct ReportSettings {
+  long mesh_levels = 3;                      // meshes h, h/2, ..., h/2^(levels-1)
+  std::vector<long> neurons{100, 1000, 10000};
+  long replicas = 40;
+  std::vector<double> times;                 // Wasserstein and snapshot times; default end/4, end/2, 3end/4
+};
+
+struct Case {
+  std::string name;                 // default: the file's stem
+  std::string description;          // optional free text
+  std::filesystem::path source;     // the file it was read from
+  std::vector<std::string> overrides;  // the --set arguments applied, in order
+  ModelParameters model;
+  InitialLaw initial;
+  MemoryRegion region;
+  TimeSettings time;
+  MeshSettings mesh;
+  SolverSettings solver;
+  ParticleSettings particles;
+  ReportSettings report;
+};
+
+}  // namespace stf::model

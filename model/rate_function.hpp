@@ -1,0 +1,57 @@
+// The spiking rate phi(u) of MODEL.md §1: continuous, nondecreasing families chosen by name.
+#pragma once
+
+#include <cmath>
+#include <limits>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace stf::model {
+
+enum class RateKind { constant, linear, power, hill, sigmoid, threshold_linear };
+
+/// Names of the rate families, in the order of RateKind (the case-file `phi.kind`).
+const std::vector<std::string>& rate_kind_names();
+RateKind rate_kind_from_name(std::string_view name);  // throws std::invalid_argument listing valid names
+std::string_view to_string(RateKind kind);
+
+/// phi : [0, inf) -> [0, inf), one of the families of MODEL.md §1.
+/// Fields not used by a family keep their defaults. `constant` uses `lambda0` as its lambda.
+struct RateFunction {
+  RateKind kind = RateKind::constant;
+  double lambda0 = 0.0;
+  double gamma = 0.0;
+  double kappa = 1.0;
+  double theta = 0.0;
+  double s = 1.0;
+  double phi_max = std::numeric_limits<double>::infinity();  // cap; infinite = uncapped
+
+  double operator()(double u) const noexcept
+  {
+    switch (kind) {
+      case RateKind::constant: return lambda0;
+      case RateKind::linear: return lambda0 + gamma * u;
+      case RateKind::power: return lambda0 + gamma * std::pow(u, kappa);
+      case RateKind::hill: {
+        // phi_max u^kappa / (theta^kappa + u^kappa), written as 1/(1 + (theta/u)^kappa) to stay finite.
+        if (u <= 0.0) return lambda0;
+        return lambda0 + phi_max / (1.0 + std::pow(theta / u, kappa));
+      }
+      case RateKind::sigmoid: return phi_max / (1.0 + std::exp(-(u - theta) / s));
+      case RateKind::threshold_linear: {
+        const double v = lambda0 + gamma * (u > theta ? u - theta : 0.0);
+        return v < phi_max ? v : phi_max;
+      }
+    }
+    return 0.0;
+  }
+
+  /// sup of phi over [0, u_hi] (phi is nondecreasing, so phi(u_hi)); u_hi may be infinite.
+  double sup_on(double u_hi) const noexcept;
+  /// sup of phi over [0, inf): finite for the bounded families (hill, sigmoid, capped ones).
+  double sup() const noexcept { return sup_on(std::numeric_limits<double>::infinity()); }
+  bool is_bounded() const noexcept { return std::isfinite(sup()); }
+};
+
+}  // namespace stf::model
