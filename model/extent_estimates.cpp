@@ -15,8 +15,8 @@ constexpr double inf = std::numeric_limits<double>::infinity();
 /// Calcium extent. Each neuron's calcium jumps by 1 at rate <= phi_sup and decays by its leak.
 /// linear leak, phi_sup < beta: C - c0 is dominated by sup_t (N(t) - beta t), whose tail is
 ///   exp(-theta x) with phi_sup (e^theta - 1) = beta theta (Cramér–Lundberg); x = ln(1/tol) / theta.
-/// otherwise: the spike count over the horizon, Poisson with mean m, bounded by m + sqrt(2 m L) + L
-///   (Bernstein, L = ln(1/tol)); with an exponential leak m = phi_sup / beta (jumps older than 1/beta
+/// otherwise: the spike count over the horizon, Poisson with mean m, bounded by
+///   (Bernstein: m + sqrt(2 m L) + L / 3, L = ln(1/tol)); with an exponential leak m = phi_sup / beta (jumps older than 1/beta
 ///   have decayed by e), which is an estimate, not a bound.
 double calcium_extent(const Case& c, double phi_sup, double tol)
 {
@@ -37,7 +37,7 @@ double calcium_extent(const Case& c, double phi_sup, double tol)
   double m = phi_sup * c.time.end;
   if (c.model.leak_C.kind == LeakKind::exponential && beta > 0.0) m = std::min(m, phi_sup / beta);
   else if (beta > 0.0) m = std::max(0.0, phi_sup - beta) * c.time.end + std::sqrt(phi_sup * c.time.end);
-  return c0 + m + std::sqrt(2.0 * m * L) + L + 1.0;
+  return c0 + m + std::sqrt(2.0 * m * L) + L / 3.0 + 1.0;
 }
 
 /// Bound of the mean calcium <C>, which with phi <= phi_sup bounds the drive p <= phi_sup (w0 + w1 <C>).
@@ -54,16 +54,25 @@ double mean_calcium_bound(const Case& c, double phi_sup)
   return c_mean + phi_sup * c.time.end;
 }
 
-/// Potential reached under input I + p from the initial extent: the fixed point (I + p) / alpha of
-/// the exponential leak, or linear growth at I + p - alpha over the horizon.
-double potential_extent(const Case& c, double drive)
+/// Potential reached under input I + p from the initial extent.
+///   exponential leak: U never exceeds max(U0, (I + p) / alpha), the fixed point of its flow.
+///   linear leak: U grows at speed v = I + p - alpha until the neuron spikes; once phi has reached half
+///     its sup (at u_half) a neuron survives a further climb x with probability <= exp(-phi_sup x / (2 v)),
+///     so the extent is u_half + 2 v ln(1/tol) / phi_sup (an estimate; with unbounded phi, v T is used).
+double potential_extent(const Case& c, double drive, double phi_sup, double tol)
 {
   const double u0 = std::max(c.initial.U.upper_extent(), c.model.reset ? c.model.u_reset : 0.0);
   const double push = c.model.input.sup() + drive;
   const double alpha = c.model.alpha();
   if (c.model.leak_U.kind == LeakKind::exponential && alpha > 0.0) return std::max(u0, push / alpha);
   const double speed = c.model.leak_U.kind == LeakKind::linear ? std::max(push - alpha, 0.0) : push;
-  return u0 + speed * c.time.end;
+  if (speed == 0.0) return u0;
+  const RateFunction& phi = c.model.phi;
+  if (!phi.is_bounded() || phi_sup <= 0.0) return u0 + speed * c.time.end;
+  double u_half = 1.0;
+  while (phi(u_half) < 0.5 * phi_sup && u_half < 1e12) u_half *= 2.0;
+  const double climb = 2.0 * speed * std::log(1.0 / tol) / phi_sup;
+  return std::max(u0, u_half) + std::min(climb, speed * c.time.end);
 }
 
 }  // namespace
@@ -80,7 +89,7 @@ ExtentEstimates estimate_extents(const Case& c)
     e.c_needed = calcium_extent(c, e.phi_sup, tol);
     e.mean_calcium_bound = mean_calcium_bound(c, e.phi_sup);
     e.drive_bound = e.phi_sup * (c.model.w0 + c.model.w1 * e.mean_calcium_bound);
-    const double next = potential_extent(c, e.drive_bound);
+    const double next = potential_extent(c, e.drive_bound, e.phi_sup, tol);
     if (phi.is_bounded() || std::abs(next - u) <= 1e-6 * u) {
       u = next;
       break;

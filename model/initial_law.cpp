@@ -89,8 +89,13 @@ double Marginal::upper_extent(double tail) const
   switch (kind) {
     case MarginalKind::dirac: return at;
     case MarginalKind::uniform: return max;
-    case MarginalKind::exponential:
-    case MarginalKind::normal: return quantile(1.0 - tail);
+    case MarginalKind::exponential: return mean * std::log(1.0 / tail);
+    case MarginalKind::normal: {
+      // The upper tail directly: quantile(1 - tail) would lose the digits of tail.
+      const boost::math::normal_distribution<double> law(mean, sd);
+      const double p0 = truncated_normal_lower_mass(*this);
+      return std::max(0.0, boost::math::quantile(boost::math::complement(law, tail * (1.0 - p0))));
+    }
   }
   throw std::logic_error("unreachable marginal kind");
 }

@@ -1,1 +1,236 @@
+// Case files: defaults, --set overrides, the resolved round trip, and every class of input error
+// (each must name the file, the line and the key).
 #include <doctest/doctest.h>
+
+#include <filesystem>
+#include <string>
+
+#include "model/case_reader.hpp"
+#include "model/input_error.hpp"
+
+using namespace stf::model;
+
+namespace {
+
+const std::string minimal = R"(name = "t"
+[model]
+phi = { kind = "hill", phi_max = 5.0, theta = 1.0, kappa = 4.0 }
+leak_U = { law = "exponential", alpha = 1.0 }
+leak_C = { law = "linear", beta = 6.0 }
+[initial]
+U = { law = "dirac", at = 2.0 }
+C = { law = "dirac", at = 10.0 }
+[region]
+rate = { min = 0.5 }
+[time]
+end = 30.0
+)";
+
+/// Replaces the first occurrence of `from` in the minimal case by `to`.
+std::string edited(const std::string& from, const std::string& to)
+{
+  std::string text = minimal;
+  const auto at = text.find(from);
+  REQUIRE(at != std::string::npos);
+  return text.replace(at, from.size(), to);
+}
+
+/// The error raised by reading `text` (fails the test if none is raised).
+InputError error_of(const std::string& text, const std::vector<std::string>& overrides = {})
+{
+  try {
+    (void)read_case_text(text, "case.toml", overrides);
+  } catch (const InputError& e) {
+    return e;
+  }
+  FAIL("expected an InputError");
+  return InputError("", 0, "", "");
+}
+
+}  // namespace
+
+TEST_CASE("defaults are filled in")
+{
+  const Case c = read_case_text(minimal, "dir/t.toml");
+  CHECK(c.name == "t");
+  CHECK(c.model.w0 == 0.0);
+  CHECK(c.model.w1 == 1.0);
+  CHECK(c.model.reset);
+  CHECK(c.model.u_reset == 0.0);
+  CHECK(c.model.input.is_zero());
+  CHECK(c.time.sample == doctest::Approx(0.03));
+  CHECK(c.mesh.u_max_auto);
+  CHECK(c.mesh.u_max >= 2.0);
+  CHECK(c.mesh.c_max >= 10.0);
+  CHECK(c.mesh.cells_c() == static_cast<long>(c.mesh.c_max * 4 + 0.5));
+  CHECK(c.solver.limiter == "mc");
+  CHECK(c.particles.neurons == 1000);
+  CHECK(c.report.times.size() == 3);
+  REQUIRE(c.region.thresholds.size() == 1);
+  CHECK(*c.region.thresholds[0].min == 0.5);
+}
+
+TEST_CASE("the name defaults to the file's stem")
+{
+  std::string text = minimal;
+  text.erase(0, text.find('\n') + 1);
+  CHECK(read_case_text(text, "cases/my_case.toml").name == "my_case");
+}
+
+TEST_CASE("--set overrides any key with the same validation")
+{
+  const Case c = read_case_text(minimal, "t.toml",
+                                {"initial.C.at=20", "model.w0=0.5", "model.phi.theta=1.5", "model.phi.kappa=1",
+                                 "particles.seed=7", "mesh.u_max=80", "model.I={ base = 0.25 }"});
+  CHECK(c.initial.C.at == 20.0);
+  CHECK(c.model.w0 == 0.5);
+  CHECK(c.particles.seed == 7);
+  CHECK(c.mesh.u_max == 80.0);
+  CHECK_FALSE(c.mesh.u_max_auto);
+  CHECK(c.model.input.base() == 0.25);
+  CHECK(c.model.phi.theta == 1.5);
+  CHECK(c.model.phi.kappa == 1.0);
+  CHECK(c.overrides.size() == 7);
+}
+
+TEST_CASE("a --set of a key the rate family does not use is an error naming the override")
+{
+  const InputError e = error_of(minimal, {"model.phi.kind=sigmoid", "model.phi.s=0.3"});
+  CHECK(e.key() == "model.phi.kappa");  // hill's kappa is not a sigmoid parameter
+  CHECK(e.file() == "case.toml");
+  CHECK(e.line() == 3);
+  const InputError o = error_of(minimal, {"model.alpah=3"});
+  CHECK(o.file() == "--set model.alpah=3");
+  CHECK(std::string(o.what()).find("unknown key") != std::string::npos);
+  const InputError bad = error_of(minimal, {"time.end"});
+  CHECK(std::string(bad.what()).find("KEY=VALUE") != std::string::npos);
+  const InputError range = error_of(minimal, {"time.end=-1"});
+  CHECK(range.key() == "time.end");
+  CHECK(range.file() == "--set time.end=-1");
+}
+
+TEST_CASE("the resolved case reads back to the same case")
+{
+  const Case c = read_case_text(minimal, "t.toml", {"model.I={ base = 0.5, pulses = [{ start = 1, end = 2, amplitude = 3 }] }",
+                                                    "solver.snapshots=[1.0, 2.5]", "report.neurons=[10, 100]"});
+  const std::string text = to_toml(c);
+  const Case again = read_case_text(text, "resolved.toml");
+  // The same text, except that the extents are now given rather than "auto".
+  std::string expected = text;
+  for (auto at = expected.find("  # auto"); at != std::string::npos; at = expected.find("  # auto"))
+    expected.erase(at, 8);
+  CHECK(to_toml(again) == expected);
+  CHECK(again.mesh.u_max == c.mesh.u_max);
+  CHECK(again.mesh.c_max == c.mesh.c_max);
+  CHECK(again.model.input.pulses().size() == 1);
+}
+
+TEST_CASE("malformed TOML names the line")
+{
+  const InputError e = error_of(minimal + "\n[time\nend = 3\n");
+  CHECK(e.line() == 14);
+  CHECK(std::string(e.what()).find("malformed TOML") != std::string::npos);
+}
+
+TEST_CASE("unknown keys are errors with a suggestion and the line")
+{
+  const InputError e = error_of(edited("[time]\nend", "[time]\nnd = 3\nend"));
+  CHECK(e.key() == "time.nd");
+  CHECK(e.line() == 12);
+  CHECK(std::string(e.what()).find("did you mean 'end'") != std::string::npos);
+  const InputError section = error_of(minimal + "[partcles]\nneurons = 10\n");
+  CHECK(section.key() == "partcles");
+  CHECK(std::string(section.what()).find("did you mean 'particles'") != std::string::npos);
+  const InputError inline_key = error_of(edited("kappa = 4.0", "kapa = 4.0"));
+  CHECK(inline_key.key() == "model.phi.kappa");  // the required kappa is missing first
+}
+
+TEST_CASE("wrong types")
+{
+  const InputError e = error_of(edited("end = 30.0", "end = \"thirty\""));
+  CHECK(e.key() == "time.end");
+  CHECK(e.line() == 12);
+  CHECK(std::string(e.what()).find("expected a number") != std::string::npos);
+  const InputError i = error_of(minimal + "[particles]\nneurons = 10.5\n");
+  CHECK(i.key() == "particles.neurons");
+  CHECK(std::string(i.what()).find("expected an integer") != std::string::npos);
+  const InputError t = error_of(edited("leak_U = { law = \"exponential\", alpha = 1.0 }", "leak_U = 1.0"));
+  CHECK(t.key() == "model.leak_U");
+  CHECK(t.line() == 4);
+}
+
+TEST_CASE("missing required keys")
+{
+  const InputError e = error_of(edited("theta = 1.0, ", ""));
+  CHECK(e.key() == "model.phi.theta");
+  CHECK(e.line() == 3);
+  CHECK(std::string(e.what()).find("required key is missing") != std::string::npos);
+  const InputError section = error_of(edited("[time]\nend = 30.0\n", ""));
+  CHECK(section.key() == "time");
+}
+
+TEST_CASE("out-of-range values")
+{
+  struct Bad {
+    std::string from, to, key;
+  };
+  const Bad cases[] = {
+      {"alpha = 1.0", "alpha = -1.0", "model.leak_U.alpha"},
+      {"beta = 6.0", "beta = -6.0", "model.leak_C.beta"},
+      {"phi_max = 5.0", "phi_max = 0.0", "model.phi.phi_max"},
+      {"kappa = 4.0", "kappa = -4.0", "model.phi.kappa"},
+      {"end = 30.0", "end = 0.0", "time.end"},
+      {"at = 2.0", "at = -2.0", "initial.U.at"},
+      {"rate = { min = 0.5 }", "rate = { min = 0.5, max = 0.1 }", "region.rate.max"},
+      {"rate = { min = 0.5 }", "rate = { }", "region.rate"},
+      {"[time]\nend = 30.0", "[time]\nend = 30.0\nsample = 31.0", "time.sample"},
+  };
+  for (const auto& bad : cases) {
+    CAPTURE(bad.to);
+    const InputError e = error_of(edited(bad.from, bad.to));
+    CHECK(e.key() == bad.key);
+    CHECK(e.line() > 0);
+  }
+  const InputError kind = error_of(edited("kind = \"hill\"", "kind = \"hil\""));
+  CHECK(kind.key() == "model.phi.kind");
+  CHECK(std::string(kind.what()).find("did you mean 'hill'") != std::string::npos);
+  const InputError law = error_of(edited("law = \"linear\"", "law = \"quadratic\""));
+  CHECK(law.key() == "model.leak_C.law");
+}
+
+TEST_CASE("a mesh too small for the stimulus")
+{
+  const InputError u = error_of(minimal + "[mesh]\nu_max = 1.5\n");
+  CHECK(u.key() == "mesh.u_max");
+  CHECK(u.line() == 14);
+  CHECK(std::string(u.what()).find("too small for the stimulus") != std::string::npos);
+  const InputError c = error_of(minimal + "[mesh]\nc_max = 8\n");
+  CHECK(c.key() == "mesh.c_max");
+  const InputError cells = error_of(minimal + "[mesh]\ncells_u = 2\n");
+  CHECK(cells.key() == "mesh.cells_u");
+}
+
+TEST_CASE("contradictions are errors, not silently ignored")
+{
+  const InputError e = error_of(edited("[initial]", "reset = false\nu_reset = 1.0\n[initial]"));
+  CHECK(e.key() == "model.u_reset");
+  const InputError grace = error_of(edited("rate = { min = 0.5 }", "rate = { min = 0.5 }\nt_grace = 40"));
+  CHECK(grace.key() == "region.t_grace");
+}
+
+TEST_CASE("an unreadable file")
+{
+  CHECK_THROWS_AS(read_case("/nonexistent/case.toml"), InputError);
+}
+
+TEST_CASE("every shipped case is valid")
+{
+  int count = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(std::filesystem::path(STF_SOURCE_DIR) / "cases")) {
+    if (entry.path().extension() != ".toml") continue;
+    CAPTURE(entry.path().string());
+    CHECK_NOTHROW((void)read_case(entry.path()));
+    ++count;
+  }
+  CHECK(count >= 6);
+}

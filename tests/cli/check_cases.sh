@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# Usage: check_cases.sh STF SOURCE_DIR
+# Each bad case starts with a line "# expect: TEXT": stf check must exit with 2 and print TEXT
+# (which names the file, the line and the key).
+set -uo pipefail
+stf=$1
+src=$2
+failures=0
+passes=0
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+pass() { passes=$((passes + 1)); }
+
+for case_file in "$src"/cases/*.toml; do
+  if "$stf" check "$case_file" >/dev/null 2>/tmp/stf_check_err.$$; then pass; else fail "stf check $case_file: $(cat /tmp/stf_check_err.$$)"; fi
+done
+
+for bad in "$src"/tests/cli/bad_cases/*.toml; do
+  expected=$(sed -n 's/^# expect: //p' "$bad" | head -1)
+  [[ -n $expected ]] || { fail "$bad has no '# expect:' line"; continue; }
+  stderr=$("$stf" check "$bad" 2>&1 >/dev/null)
+  code=$?
+  if [[ $code -ne 2 ]]; then fail "$bad: exit code $code, expected 2"; continue; fi
+  expected=${expected//@FILE@/$bad}
+  if [[ $stderr != *"$expected"* ]]; then fail "$bad: message '$stderr' lacks '$expected'"; else pass; fi
+done
+
+# Command-line errors, --set errors and help.
+expect_code() {
+  local want=$1; shift
+  "$@" >/dev/null 2>&1
+  local got=$?
+  if [[ $got -eq $want ]]; then pass; else fail "'$*' exited with $got, expected $want"; fi
+}
+expect_code 0 "$stf" --help
+expect_code 0 "$stf" check --help
+expect_code 0 "$stf" --version
+expect_code 2 "$stf"
+expect_code 2 "$stf" frobnicate
+expect_code 2 "$stf" check
+expect_code 2 "$stf" check "$src/cases/does_not_exist.toml"
+expect_code 2 "$stf" check "$src/cases/memory.toml" --set model.phi.kapa=3
+expect_code 2 "$stf" check "$src/cases/memory.toml" --set time.end=-1
+expect_code 0 "$stf" check "$src/cases/memory.toml" --set initial.C.at=20
+out=$("$stf" check "$src/cases/memory.toml" --set initial.C.at=20 2>&1)
+if [[ $out == *'C = { law = "dirac", at = 20 }'* ]]; then pass; else fail "--set initial.C.at=20 not in the resolved case"; fi
+msg=$("$stf" check "$src/cases/memory.toml" --set model.phi.kapa=3 2>&1)
+if [[ $msg == *"--set model.phi.kapa=3"*"model.phi.kapa"*"did you mean 'kappa'"* ]]; then pass; else fail "override message: $msg"; fi
+
+rm -f /tmp/stf_check_err.$$
+echo "$passes passed, $failures failed"
+[[ $failures -eq 0 ]]
