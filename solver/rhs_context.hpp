@@ -1,0 +1,59 @@
+// What the right-hand side of the limit equation needs (MODEL.md §3): the immutable physics and
+// geometry of a run, precomputed per column and per face so that the inner loop has no pow/exp,
+// plus PETSc handles and preallocated scratch (nothing is allocated per call).
+#pragma once
+
+#include <petscts.h>
+
+#include <vector>
+
+#include "mesh/grid.hpp"
+#include "mesh/singular_parts.hpp"
+#include "mesh/state_dm.hpp"
+#include "model/model_parameters.hpp"
+#include "solver/limiters.hpp"
+
+namespace stf::solver {
+
+/// Immutable for a run.
+struct Physics {
+  mesh::Grid grid;
+  mesh::SingularParts parts;
+  model::ModelParameters params;
+  Limiter limiter = Limiter::mc;
+  std::vector<double> phi_column;   // phi(u_i) at the cell centres
+  std::vector<double> leak_u_face;  // leak_U(u) at the potential faces 0..cells_u (linear law: alpha, even at u = 0)
+  std::vector<double> leak_c_face;  // leak_C(c) at the calcium faces 0..cells_c (exponential law: 0 at c = 0)
+  double phi_at_0 = 0.0;            // phi(0): the rate of the mass on {u = 0} and at the corner
+  double phi_max_mesh = 0.0;        // phi(u_max)
+  mesh::CellSplit reset_split;      // columns that receive u_reset > 0
+
+  Physics(const mesh::Grid& g, const mesh::SingularParts& p, const model::ModelParameters& m, Limiter l);
+};
+
+/// The nonlocal terms of one state: reset flux per calcium row and the drive.
+struct NonlocalTerms {
+  double input = 0.0;  // I(t)
+  double drive = 0.0;  // p(t), MODEL.md §3
+  double v0 = 0.0;     // I + p - leak_U(0+): the potential velocity at u = 0 (its sign decides where resets go)
+};
+
+struct RhsContext {
+  explicit RhsContext(Physics p) : physics(std::move(p)) {}
+  Physics physics;
+  mesh::StateDm dm;
+  PetscMPIInt rank = 0;
+  MPI_Comm comm = MPI_COMM_NULL;
+  Vec cells_local = nullptr;  // ghosted local vector of the DMDA
+  Vec parts_local = nullptr;  // replicated copy of the singular parts
+  PetscLogEvent event_rhs = 0, event_nonlocal = 0;
+  // Scratch, sized once.
+  mutable std::vector<double> reset_flux;  // J_j, per calcium row (MODEL.md §3), reduced over ranks
+  mutable std::vector<double> parts_rhs;   // this rank's contributions to the singular parts' derivative
+  mutable std::vector<double> parts_sum;   // their sum on rank 0
+  mutable std::vector<double> flux_u;      // potential-face fluxes of one row
+  mutable std::vector<double> flux_c_low, flux_c_high;  // calcium-face fluxes below and above a row
+  mutable long rhs_evaluations = 0;
+};
+
+}  // namespace stf::solver

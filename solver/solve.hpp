@@ -1,0 +1,61 @@
+// The mean-field limit solver (MODEL.md §3): conservative finite volumes over the (potential,
+// calcium) plane with exact singular parts, advanced by PETSc TS. The entry point of `stf run`
+// and of the validation studies.
+#pragma once
+
+#include <mpi.h>
+
+#include <filesystem>
+#include <optional>
+#include <vector>
+
+#include "model/case.hpp"
+#include "model/observables.hpp"
+
+namespace stf::solver {
+
+struct SolveOptions {
+  std::vector<double> snapshot_times;                // densities to return (and to write if a folder is given)
+  std::optional<std::filesystem::path> vtk_folder;   // where rank 0 writes the snapshots (.vts), if anywhere
+  bool progress = false;                             // progress on stderr (rank 0, only if it is a terminal)
+};
+
+/// The state at one time, gathered on rank 0 (empty vectors on the other ranks).
+struct DensitySnapshot {
+  double t = 0.0;
+  long cells_u = 0, cells_c = 0;
+  double du = 0.0, dc = 0.0;
+  std::vector<double> cell_mass;  // mass in each cell, index j * cells_u + i (calcium row j, potential column i)
+  std::vector<double> line_u0;    // mass on {u = 0} per calcium row (empty if the potential leak is exponential)
+  std::vector<double> line_c0;    // mass on {c = 0} per potential column (empty if the calcium leak is exponential)
+  double corner = 0.0;            // mass at (0, 0)
+  struct Atom {
+    double u, c, weight;
+  };
+  std::vector<Atom> atoms;        // the never-spiked mass of a Dirac stimulus
+  double lost = 0.0;              // mass that left through u_max or c_max
+};
+
+struct Solution {
+  std::vector<double> times;                     // the case's sample times
+  std::vector<model::Observables> observables;   // at each sample time (MODEL.md §2)
+  std::optional<double> exit_time;               // model::ExitTimeDetector's rule, shared with the particles
+  std::vector<DensitySnapshot> snapshots;        // at SolveOptions::snapshot_times (rank 0)
+  long steps = 0;
+  long rhs_evaluations = 0;
+  long cells = 0;
+  double max_mass_error = 0.0;                   // max over sample times of |total mass - 1|, lost mass included
+  double lost_u_max = 0.0, lost_c_max = 0.0;     // mass that left through u = u_max and c = c_max (at the end)
+  double wall_seconds = 0.0;                     // time stepping only (set-up excluded)
+  double cell_stage_updates_per_second = 0.0;    // cells * right-hand-side evaluations / wall_seconds
+  std::string ts_type;                           // the PETSc TS type that ran
+};
+
+/// Solves the limit equation of the case on a mesh of its [mesh] settings. Collective over `comm`
+/// (PETSc must be initialised); the result is complete on every rank, except the snapshots, which
+/// are gathered on rank 0. PETSc options (-ts_type, -ts_monitor, -log_view, ...) apply.
+/// Throws SolverFailure (NaN, negative density, lost mass beyond tolerance naming the boundary,
+/// mass drift, unsupported setting) and std::runtime_error for a PETSc error.
+Solution solve(const model::Case& c, const SolveOptions& options, MPI_Comm comm);
+
+}  // namespace stf::solver
