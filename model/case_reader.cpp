@@ -238,7 +238,9 @@ void read_solver(std::optional<TableReader> t, Case& c)
   if (!t) return;
   if (t->has("limiter")) s.limiter = choose_name(*t, "limiter", limiter_names);
   s.cfl = t->number_or("cfl", s.cfl);
-  if (!(s.cfl > 0.0 && s.cfl <= 1.0)) throw t->error("cfl", fmt::format("must be in (0, 1], got {}", s.cfl));
+  // The limited second-order update keeps the density non-negative for Courant numbers up to 1/2
+  // (docs/numerical-method.md).
+  if (!(s.cfl > 0.0 && s.cfl <= 0.5)) throw t->error("cfl", fmt::format("must be in (0, 0.5], got {}", s.cfl));
   s.snapshots = t->number_list_or("snapshots", {});
   for (double x : s.snapshots)
     if (x < 0.0 || x > c.time.end) throw t->error("snapshots", fmt::format("snapshot time {} is outside [0, time.end]", x));
