@@ -1,0 +1,105 @@
+// stf run CASE: solves the mean-field limit (MODEL.md §3) and writes observables.csv,
+// summary.json, case.toml and density snapshots into the run folder (default out/<case>/run/).
+#include <petscsys.h>
+
+#include <fmt/core.h>
+
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "app/case_options.hpp"
+#include "app/commands.hpp"
+#include "app/exit_codes.hpp"
+#include "io/output_folder.hpp"
+#include "mesh/grid.hpp"
+#include "solver/run_outputs.hpp"
+#include "solver/solve.hpp"
+#include "solver/solver_failure.hpp"
+
+namespace stf::app {
+
+namespace {
+
+struct RunOptions {
+  CaseOptions case_options;
+  std::string out;
+  bool force = false;
+  bool quiet = false;
+};
+
+int run(const RunOptions& options, const AppContext& context)
+{
+  const model::Case c = options.case_options.read();
+  const std::filesystem::path out = options.out.empty() ? std::filesystem::path("out") / c.name / "run" : std::filesystem::path(options.out);
+
+  // The folder is made by rank 0; every rank learns whether that worked before the collective solve.
+  std::optional<io::OutputFolder> folder;
+  int problem = 0;  // 0 fine, 1 exists, 2 i/o
+  std::string message;
+  if (context.is_root()) {
+    try {
+      folder.emplace(out, options.force);
+      std::filesystem::create_directories(folder->file("snapshots"));
+    } catch (const io::OutputExistsError& e) {
+      problem = 1;
+      message = e.what();
+    } catch (const std::exception& e) {
+      problem = 2;
+      message = e.what();
+    }
+  }
+  MPI_Bcast(&problem, 1, MPI_INT, 0, PETSC_COMM_WORLD);
+  if (problem == 1) throw io::OutputExistsError(context.is_root() ? message : "the output folder exists");
+  if (problem == 2) throw io::IoError(context.is_root() ? message : "cannot create the output folder");
+
+  if (context.is_root() && !options.quiet) {
+    const mesh::Grid g(c.mesh);
+    fmt::print("stf run {}: mesh {} x {} = {} cells over [0, {:.6g}] x [0, {:.6g}] (du = {:.4g}, dc = {:.4g}), "
+               "limiter {}, cfl {}, {} rank(s)\n",
+               c.name, g.cells_u(), g.cells_c(), g.cells(), g.u_max(), g.c_max(), g.du(), g.dc(), c.solver.limiter,
+               c.solver.cfl, context.size);
+  }
+  solver::SolveOptions so;
+  so.snapshot_times = c.solver.snapshots;
+  if (context.is_root()) so.vtk_folder = folder->file("snapshots");
+  so.progress = !options.quiet;
+  solver::Solution sol;
+  try {
+    sol = solver::solve(c, so, PETSC_COMM_WORLD);
+  } catch (const solver::SolverFailure& e) {
+    throw RunFailure(e.what());
+  }
+  if (context.is_root()) {
+    solver::write_run_outputs(folder->staging(), c, sol, {context.size, context.petsc_args});
+    folder->commit();
+    if (!options.quiet) {
+      fmt::print("  steps {}, wall {:.3g} s, {:.3g} cell-stage updates/s, max mass error {:.2e}, lost mass {:.2e} "
+                 "(u_max) {:.2e} (c_max)\n",
+                 sol.steps, sol.wall_seconds, sol.cell_stage_updates_per_second, sol.max_mass_error, sol.lost_u_max,
+                 sol.lost_c_max);
+      if (sol.exit_time)
+        fmt::print("  exit time {:.6g}\n", *sol.exit_time);
+      else
+        fmt::print("  no exit from the region before t = {:.6g}\n", c.time.end);
+      fmt::print("  written to {}\n", out.string());
+    }
+  }
+  return exit_ok;
+}
+
+}  // namespace
+
+void register_run_command(CLI::App& app, const AppContext& context, CommandAction& action)
+{
+  auto* command = app.add_subcommand("run", "solve the mean-field limit of a case on a mesh (PETSc options after --)");
+  auto options = std::make_shared<RunOptions>();
+  options->case_options.add_to(*command);
+  command->add_option("--out", options->out, "output folder (default out/<case>/run)");
+  command->add_flag("--force", options->force, "replace the output folder if it exists");
+  command->add_flag("--quiet", options->quiet, "print nothing but errors");
+  command->callback([&action, &context, options] { action = [&context, options] { return run(*options, context); }; });
+}
+
+}  // namespace stf::app

@@ -1,0 +1,141 @@
+// stf simulate CASE: the finite-N network of MODEL.md §1, simulated exactly, R replicas spread over
+// the MPI ranks; writes observables.csv, exit_times.csv, summary.json (and spikes.csv) into a folder
+// that appears complete or not at all.
+#include <petscsys.h>
+
+#include <atomic>
+#include <csignal>
+#include <cstdint>
+#include <fmt/core.h>
+#include <memory>
+#include <string>
+
+#include "app/case_options.hpp"
+#include "app/commands.hpp"
+#include "app/exit_codes.hpp"
+#include "io/output_folder.hpp"
+#include "model/case_reader.hpp"
+#include "particles/ensemble.hpp"
+#include "particles/simulation_outputs.hpp"
+
+namespace stf::app {
+
+namespace {
+
+struct SimulateOptions {
+  CaseOptions case_options;
+  long neurons = 0;  // 0: from the case
+  long replicas = 0;
+  std::int64_t seed = -1;
+  std::string out;
+  bool raster = false;
+  bool force = false;
+  bool whole_horizon = false;
+};
+
+// A signal handler can reach only static storage: this flag is the one piece of it, set by SIGINT
+// while a simulation runs and read by the simulators between sample times.
+std::atomic<bool> interrupt_requested{false};
+extern "C" void on_interrupt(int) { interrupt_requested.store(true); }
+
+/// Installs the handler for SIGINT (Ctrl-C) and SIGTERM (what mpiexec sends its ranks on Ctrl-C)
+/// for the lifetime of the object and restores the previous ones.
+class InterruptGuard {
+public:
+  InterruptGuard()
+  {
+    interrupt_requested.store(false);
+    struct sigaction action {};
+    action.sa_handler = on_interrupt;
+    sigemptyset(&action.sa_mask);
+    sigaction(SIGINT, &action, &previous_int_);
+    sigaction(SIGTERM, &action, &previous_term_);
+  }
+  ~InterruptGuard()
+  {
+    sigaction(SIGINT, &previous_int_, nullptr);
+    sigaction(SIGTERM, &previous_term_, nullptr);
+  }
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+
+private:
+  struct sigaction previous_int_ {};
+  struct sigaction previous_term_ {};
+};
+
+int run_simulate(const SimulateOptions& opt, const AppContext& context)
+{
+  const model::Case c = opt.case_options.read();
+  particles::SimulationOptions o = particles::SimulationOptions::from_case(c);
+  if (opt.neurons > 0) o.neurons = opt.neurons;
+  if (opt.replicas > 0) o.replicas = opt.replicas;
+  if (opt.seed >= 0) o.seed = static_cast<std::uint64_t>(opt.seed);
+  o.whole_horizon = o.whole_horizon || opt.whole_horizon;
+  o.raster = opt.raster;
+  o.progress = true;
+  const std::string out = opt.out.empty() ? "out/" + c.name + "/simulate" : opt.out;
+
+  // The folder is checked before the run (an existing one is a usage error), created on rank 0 only.
+  std::unique_ptr<io::OutputFolder> folder;
+  if (context.is_root()) {
+    folder = std::make_unique<io::OutputFolder>(out, opt.force);
+    fmt::print(stderr, "stf simulate: case {} | N = {} | R = {} | seed = {} | {} rank(s) | {} sample times | out {}\n",
+               c.name, o.neurons, o.replicas, o.seed, context.size, c.time.sample_times().size(), out);
+  }
+  InterruptGuard guard;
+  o.stop = &interrupt_requested;
+  const particles::EnsembleResult r = particles::simulate_ensemble(c, o, PETSC_COMM_WORLD);
+  if (!context.is_root()) return r.interrupted || interrupt_requested.load() ? exit_interrupted : exit_ok;
+
+  if (r.replicas.empty()) {
+    fmt::print(stderr, "stf simulate: interrupted before any replica completed; nothing was written\n");
+    return exit_interrupted;
+  }
+  io::write_text_file(folder->file("case.toml"), model::to_toml(c));
+  particles::write_simulation_outputs(c, o, r, folder->staging());
+  folder->commit();
+  const double spikes_per_second = r.wall_seconds > 0.0 ? double(r.total_spikes) / r.wall_seconds : 0.0;
+  if (r.interrupted) {
+    fmt::print(stderr,
+               "stf simulate: interrupted; wrote the {} completed replica(s) of {} to {} "
+               "(summary.json says interrupted = true)\n",
+               r.replicas.size(), o.replicas, out);
+    return exit_interrupted;
+  }
+  long exited = 0;
+  double sum = 0.0;
+  for (const auto& rep : r.replicas)
+    if (rep.exit_time) {
+      ++exited;
+      sum += *rep.exit_time;
+    }
+  fmt::print("{}: {} replicas, {} exited", out, r.replicas.size(), exited);
+  if (exited > 0) fmt::print(", mean exit time {:.6g}", sum / double(exited));
+  fmt::print("; {} spikes in {:.3f} s ({:.3g} spikes/s)\n", r.total_spikes, r.wall_seconds, spikes_per_second);
+  return exit_ok;
+}
+
+}  // namespace
+
+void register_simulate_command(CLI::App& app, const AppContext& context, CommandAction& action)
+{
+  auto* command = app.add_subcommand(
+      "simulate", "simulate the finite network exactly (event-driven), R replicas over the MPI ranks");
+  auto opt = std::make_shared<SimulateOptions>();
+  opt->case_options.add_to(*command);
+  command->add_option("--neurons,-N", opt->neurons, "network size N (default: particles.neurons)")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--replicas,-R", opt->replicas, "independent replicas (default: particles.replicas)")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--seed", opt->seed, "seed; replica k uses the stream (seed, k) (default: particles.seed)")
+      ->check(CLI::NonNegativeNumber);
+  command->add_option("--out,-o", opt->out, "output folder (default: out/<case>/simulate)");
+  command->add_flag("--raster", opt->raster, "also write spikes.csv (every spike of replica 0)");
+  command->add_flag("--whole-horizon", opt->whole_horizon,
+                    "simulate to the end even after a silent exit (particles.whole_horizon)");
+  command->add_flag("--force", opt->force, "replace the output folder if it exists");
+  command->callback([&action, &context, opt] { action = [&context, opt] { return run_simulate(*opt, context); }; });
+}
+
+}  // namespace stf::app

@@ -1,0 +1,60 @@
+// R independent replicas of the finite system (MODEL.md §1) spread over MPI ranks, reduced on
+// rank 0 in replica order, so the results are bit-identical whatever the number of ranks.
+#pragma once
+
+#include <mpi.h>
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "model/case.hpp"
+#include "model/observables.hpp"
+#include "particles/replica.hpp"
+
+namespace stf::particles {
+
+struct SimulationOptions {
+  long neurons = 1000;
+  long replicas = 10;
+  std::uint64_t seed = 1;
+  bool whole_horizon = false;
+  std::vector<double> snapshot_times;       // times at which to record every neuron's (U, C)
+  long snapshot_replicas = 1;               // replicas 0..k-1 record snapshots
+  bool raster = false;                      // record replica 0's spikes (t, neuron)
+  const std::atomic<bool>* stop = nullptr;  // set by a SIGINT handler: stop cleanly
+  bool progress = false;                    // progress bar on stderr (only if it is a terminal)
+  /// Stepped reference instead of the exact method when > 0 (tests and benchmarks only).
+  double stepped_dt = 0.0;
+
+  /// The options a case asks for (neurons, replicas, seed, whole_horizon from case.particles).
+  static SimulationOptions from_case(const model::Case& c);
+};
+
+struct ReplicaResult {
+  std::optional<double> exit_time;  // none: no exit before the end
+  long spikes = 0;
+  double silent_from = 0.0;         // see ReplicaOutput::silent_from
+  std::vector<Snapshot> snapshots;
+};
+
+struct EnsembleResult {
+  std::vector<double> times;                      // the case's sample times
+  std::vector<model::Observables> mean, stderr_;  // over replicas at each sample time (stderr NaN if R < 2)
+  std::vector<ReplicaResult> replicas;            // completed replicas, in replica order (on rank 0)
+  std::vector<std::pair<double, long>> raster;    // replica 0's spikes (t, neuron)
+  long total_spikes = 0;
+  double wall_seconds = 0.0;
+  bool interrupted = false;  // stopped early: `replicas` holds the completed prefix 0..k-1
+  int ranks = 1;
+};
+
+/// Runs o.replicas replicas of `c` with o.neurons neurons each. Collective over `comm`; the result
+/// is complete on rank 0 (other ranks get an empty result). Replica k uses the stream (o.seed, k)
+/// and is run by rank k mod size.
+EnsembleResult simulate_ensemble(const model::Case& c, const SimulationOptions& o, MPI_Comm comm);
+
+}  // namespace stf::particles

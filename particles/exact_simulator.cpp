@@ -1,0 +1,282 @@
+// Exact event-driven simulation of MODEL.md §1.
+//
+// Spikes come by thinning. Neurons are split into G contiguous groups. At each sample time a sweep
+// gives each group's largest potential M_g; until the next sample time, no potential can rise by
+// more than the integral of I plus the kicks received, so while that rise stays below a level L,
+// phi(M_g + L) (phi is nondecreasing) bounds the intensity of every neuron of group g. Proposals
+// come at the total rate sum_g n_g phi(M_g + L); a proposal picks a group by its share (alias
+// table), a neuron uniformly inside it, and is accepted with probability phi(U_i(t-)) / bound_g.
+// When the kicks use up the cushion, the level is raised and the bounds rebuilt (O(G)); the
+// exponential clock restarts (memorylessness), so the spike times are exact. Bounds follow the
+// groups' own maxima, so a quiet network is not proposed to at a global maximum rate.
+#include "particles/exact_simulator.hpp"
+
+#include <array>
+#include <cmath>
+#include <stdexcept>
+
+#include "model/memory_region.hpp"
+#include "particles/alias_table.hpp"
+#include "particles/neuron_state.hpp"
+#include "particles/population_sweep.hpp"
+#include "particles/random_stream.hpp"
+#include "particles/rate_kernel.hpp"
+#include "particles/snapshot_schedule.hpp"
+
+namespace stf::particles {
+
+namespace {
+
+// Group size: a power of two, about N / 256 within [256, 4096]. Rebuilding the bounds
+// costs O(G) and the sweep reduces once per group, so groups should not be small; neurons of a
+// replica are exchangeable, so a group's maximum is close to the population's whatever its size.
+long choose_group_size(long n)
+{
+  long g = 256;
+  while (g < 4096 && g * 256 < n) g *= 2;
+  return g;
+}
+
+// Stream purposes: the initial condition and the dynamics draw from separate streams.
+constexpr std::uint64_t stream_initial = 1;
+constexpr std::uint64_t stream_dynamics = 0;
+
+class ExactReplica {
+public:
+  ExactReplica(const model::Case& c, const ReplicaRequest& r)
+      : case_(c),
+        p_(c.model),
+        req_(r),
+        n_(r.neurons),
+        phi_(c.model.phi),
+        state_(c.model, r.neurons),
+        group_size_(choose_group_size(r.neurons)),
+        groups_((r.neurons + group_size_ - 1) / group_size_),
+        sweep_(c.model, group_size_),
+        rng_(r.seed, r.replica, stream_dynamics),
+        group_max_(static_cast<std::size_t>(groups_), 0.0),
+        bound_(static_cast<std::size_t>(groups_), 0.0),
+        weight_(static_cast<std::size_t>(groups_), 0.0)
+  {
+  }
+
+  ReplicaOutput run();
+
+private:
+  struct Candidate {
+    std::array<std::uint64_t, 4> words;  // column, side, acceptance, waiting time
+    double wait;                         // -log of the waiting-time uniform: an Exp(1) draw
+    std::uint64_t version;               // table version it was resolved with
+    long neuron;
+    std::uint32_t group;
+  };
+  static constexpr std::size_t lookahead = 8;
+
+  void draw_initial();
+  void resolve(Candidate& k) const noexcept
+  {
+    k.version = version_;
+    if (alias_.size() == 0) {
+      k.neuron = -1;
+      return;
+    }
+    std::uint64_t rest = 0;
+    const std::uint32_t column = alias_.column(k.words[0], rest);
+    k.group = alias_.resolve(column, RandomStream::to_open_unit(k.words[1]));
+    const long begin = static_cast<long>(k.group) * group_size_;
+    const auto members = static_cast<std::uint64_t>(std::min(group_size_, n_ - begin));
+    k.neuron = begin + static_cast<long>((static_cast<uint128>(rest) * members) >> 64);
+    state_.prefetch(k.neuron);
+  }
+  Candidate fresh_candidate() noexcept
+  {
+    Candidate k{rng_.block(), 0.0, 0, -1, 0};
+    k.wait = -std::log(RandomStream::to_open_unit(k.words[3]));  // off the critical path
+    resolve(k);
+    return k;
+  }
+  void rebuild_bounds();
+  void run_until(double t_stop);
+  model::Observables sample(double t, bool& silent_now);
+  Snapshot snapshot() const;
+
+  const model::Case& case_;
+  const model::ModelParameters& p_;
+  const ReplicaRequest& req_;
+  long n_;
+  RateKernel phi_;
+  NeuronState state_;
+  long group_size_, groups_;
+  PopulationSweep sweep_;
+  RandomStream rng_;
+
+  std::vector<double> group_max_, bound_, weight_;
+  AliasTable alias_;
+  std::uint64_t version_ = 0;
+  double total_bound_ = 0.0;
+  double inverse_total_ = 0.0;
+  double window_end_ = 0.0;
+  double rise_ = 0.0;          // bound on any potential's rise since the window began
+  double kick_budget_ = 0.0;   // kicks still allowed before the bounds must be raised
+  double drive_estimate_ = 0.0, kick_estimate_ = 0.0;
+  double shift_u_ = 0.0, shift_c_ = 0.0;
+  bool silent_ = false;
+  std::array<Candidate, lookahead> ring_{};
+  std::size_t ring_pos_ = 0;
+  ReplicaOutput out_;
+};
+
+void ExactReplica::draw_initial()
+{
+  // MODEL.md §1: (U_i(0), C_i(0)) i.i.d. from the product law, by inversion.
+  RandomStream init(req_.seed, req_.replica, stream_initial);
+  const auto& law = case_.initial;
+  for (long i = 0; i < n_; ++i) {
+    const double u = law.U.is_dirac() ? law.U.at : law.U.quantile(init.uniform());
+    const double c = law.C.is_dirac() ? law.C.at : law.C.quantile(init.uniform());
+    state_.set(i, u, c);
+  }
+}
+
+void ExactReplica::rebuild_bounds()
+{
+  const double t = state_.time();
+  const double input_rise = p_.input.is_zero() ? 0.0 : model::flow_through(
+      model::LeakLaw{model::LeakKind::exponential, 0.0}, 0.0, t, window_end_, p_.input);
+  // Cushion for the kicks: about twice what the current drive brings before the window ends, and
+  // at least a few of the largest kicks, so that rebuilds stay rare.
+  const double cushion = 2.0 * drive_estimate_ * (window_end_ - t) + 4.0 * kick_estimate_ + 1e-12;
+  const double level = rise_ + input_rise + cushion;
+  kick_budget_ = cushion;
+  total_bound_ = 0.0;
+  for (long g = 0; g < groups_; ++g) {
+    const auto gi = static_cast<std::size_t>(g);
+    const long members = std::min(group_size_, n_ - g * group_size_);
+    bound_[gi] = phi_(group_max_[gi] + level);
+    weight_[gi] = static_cast<double>(members) * bound_[gi];
+    total_bound_ += weight_[gi];
+  }
+  inverse_total_ = total_bound_ > 0.0 ? 1.0 / total_bound_ : 0.0;
+  alias_.build(weight_);
+  ++version_;
+}
+
+void ExactReplica::run_until(double t_stop)
+{
+  while (true) {
+    if (silent_ || !(total_bound_ > 0.0)) {
+      state_.advance_to(t_stop);
+      return;
+    }
+    Candidate k = ring_[ring_pos_];
+    ring_[ring_pos_] = fresh_candidate();
+    ring_pos_ = (ring_pos_ + 1) % lookahead;
+    if (k.version != version_) resolve(k);  // drawn before a rebuild: same words, current table
+
+    const double t_next = state_.time() + k.wait * inverse_total_;
+    if (t_next >= t_stop) {  // memoryless: discarding the overshoot is exact
+      state_.advance_to(t_stop);
+      return;
+    }
+    state_.advance_to(t_next);
+    const double u = state_.potential(k.neuron);
+    const double bound = bound_[k.group];
+    if (RandomStream::to_open_unit(k.words[2]) * bound >= phi_(u)) continue;
+
+    const double kick = state_.spike(k.neuron, u);
+    ++out_.spikes;
+    if (req_.raster) out_.raster.emplace_back(state_.time(), k.neuron);
+    rise_ += kick;
+    kick_budget_ -= kick;
+    bool rebuild = kick_budget_ < 0.0;
+    if (p_.reset && p_.u_reset > group_max_[k.group]) {
+      group_max_[k.group] = p_.u_reset;  // the reset neuron may now be the group's largest
+      rebuild = true;
+    }
+    if (rebuild) rebuild_bounds();
+  }
+}
+
+model::Observables ExactReplica::sample(double t, bool& silent_now)
+{
+  const SweepResult s = sweep_.run(state_, group_max_, shift_u_, shift_c_);
+  const auto& o = s.observables;
+  shift_u_ = o.mean_potential();
+  shift_c_ = o.mean_calcium();
+  drive_estimate_ = o.drive();
+  kick_estimate_ = p_.kick_weight(s.max_calcium + 1.0) / static_cast<double>(n_);
+  // MODEL.md §4: with phi(0) = 0 and I = 0 nothing can raise a potential but a spike, so the
+  // chance of any further spike is at most N rate(t) (end - t).
+  const double end = req_.sample_times.back();
+  silent_now = p_.quiet_state_is_equilibrium() &&
+               static_cast<double>(n_) * o.rate() * (end - t) < silent_tail_probability;
+  return o;
+}
+
+Snapshot ExactReplica::snapshot() const
+{
+  Snapshot s;
+  s.t = state_.time();
+  s.U.resize(static_cast<std::size_t>(n_));
+  s.C.resize(static_cast<std::size_t>(n_));
+  state_.materialise(0, n_, s.U.data(), s.C.data());
+  return s;
+}
+
+ReplicaOutput ExactReplica::run()
+{
+  const auto& times = req_.sample_times;
+  draw_initial();
+  shift_u_ = case_.initial.U.expectation();
+  shift_c_ = case_.initial.C.expectation();
+  model::ExitTimeDetector detector(case_.region);
+  SnapshotSchedule snaps(req_.snapshot_times);
+  out_.observables.reserve(times.size());
+  out_.silent_from = times.back();
+
+  for (std::size_t s = 0; s < times.size(); ++s) {
+    if (s > 0) {
+      for (double ts = snaps.next_before(times[s]); ts >= 0.0; ts = snaps.next_before(times[s])) {
+        run_until(ts);
+        out_.snapshots.push_back(snapshot());
+      }
+      run_until(times[s]);
+    }
+    state_.advance_to(times[s]);
+    bool silent_now = false;
+    out_.observables.push_back(sample(times[s], silent_now));
+    detector.observe(times[s], out_.observables.back());
+    if (snaps.due_at(times[s])) out_.snapshots.push_back(snapshot());
+    if (!silent_ && !req_.whole_horizon && detector.exited() && silent_now) {
+      silent_ = true;
+      out_.silent_from = times[s];
+    }
+    if (req_.progress) req_.progress(times[s] / times.back());
+    if (req_.stop && req_.stop->load(std::memory_order_relaxed)) {
+      out_.interrupted = true;
+      break;
+    }
+    if (s + 1 < times.size()) {
+      state_.rebase();
+      window_end_ = times[s + 1];
+      rise_ = 0.0;
+      rebuild_bounds();
+      if (s == 0)
+        for (auto& k : ring_) k = fresh_candidate();
+    }
+  }
+  out_.exit_time = detector.exit_time();
+  return std::move(out_);
+}
+
+}  // namespace
+
+ReplicaOutput simulate_replica_exact(const model::Case& c, const ReplicaRequest& request)
+{
+  if (request.neurons < 1) throw std::invalid_argument("the number of neurons must be at least 1");
+  if (request.sample_times.empty()) throw std::invalid_argument("a replica needs at least one sample time");
+  ExactReplica replica(c, request);
+  return replica.run();
+}
+
+}  // namespace stf::particles

@@ -1,0 +1,118 @@
+// Shared-input representation of the neurons (MODEL.md §1); see neuron_state.hpp.
+#include "particles/neuron_state.hpp"
+
+namespace stf::particles {
+
+NeuronState::NeuronState(const model::ModelParameters& p, long neurons)
+    : p_(p),
+      n_(neurons),
+      inv_n_(1.0 / static_cast<double>(neurons)),
+      u_exp_(p.leak_U.kind == model::LeakKind::exponential),
+      c_exp_(p.leak_C.kind == model::LeakKind::exponential),
+      alpha_(p.leak_U.rate),
+      beta_(p.leak_C.rate),
+      a_(static_cast<std::size_t>(neurons), 0.0),
+      c_(static_cast<std::size_t>(neurons), 0.0)
+{
+  if (!u_exp_) {
+    xr_.assign(static_cast<std::size_t>(neurons), 0.0);
+    tr_.assign(static_cast<std::size_t>(neurons), 0.0);
+  }
+  input_ = p.input.value(0.0);
+  next_change_ = p.input.next_change_after(0.0);
+}
+
+void NeuronState::advance_to(double t) noexcept
+{
+  while (t_ < t) {
+    const double t1 = t < next_change_ ? t : next_change_;
+    const double h = t1 - t_;
+    if (u_exp_) {
+      // Shat' = I / E: integral of I exp(alpha (s - t_E)) over [t_, t1].
+      if (input_ != 0.0)
+        shared_ += alpha_ > 0.0 ? input_ * std::expm1(alpha_ * h) / (alpha_ * E_) : input_ * h;
+      E_ = alpha_ > 0.0 ? std::exp(-alpha_ * (t1 - t_E_)) : 1.0;
+    } else {
+      shared_ += (input_ - alpha_) * h;
+    }
+    t_ = t1;
+    if (t1 == next_change_) {
+      // X's slope changes here: a candidate minimum for the reflection.
+      if (!u_exp_) push_minimum(t1, shared_);
+      input_ = p_.input.value(t1);
+      next_change_ = p_.input.next_change_after(t1);
+    }
+  }
+}
+
+double NeuronState::spike(long i, double u_before) noexcept
+{
+  const double c_before = calcium(i);
+  const double kick = n_ > 1 ? p_.kick_weight(c_before) * inv_n_ : 0.0;
+  const double inv_E = u_exp_ ? 1.0 / E_ : 0.0;
+  if (kick != 0.0) {
+    if (u_exp_) {
+      shared_ += kick * inv_E;
+    } else {
+      push_minimum(t_, shared_);  // X just before its jump
+      shared_ += kick;
+    }
+  }
+  // The spiker takes no kick from its own spike: its state is set after the shared jump.
+  set_potential(i, p_.reset ? p_.u_reset : u_before, inv_E);
+  set_calcium(i, c_before + 1.0);
+  return kick;
+}
+
+void NeuronState::materialise(long begin, long end, double* u, double* c) const noexcept
+{
+  const long m = end - begin;
+  if (u_exp_) {
+    const double E = E_, s = shared_;
+    const double* a = a_.data() + begin;
+    for (long j = 0; j < m; ++j) {
+      const double v = E * (s + a[j]);
+      u[j] = v > 0.0 ? v : 0.0;
+    }
+  } else {
+    for (long j = 0; j < m; ++j) u[j] = linear_potential(begin + j);
+  }
+  const double* g = c_.data() + begin;
+  if (c_exp_) {
+    const double f = std::exp(-beta_ * (t_ - t_C_));
+    for (long j = 0; j < m; ++j) c[j] = g[j] * f;
+  } else {
+    const double bt = beta_ * t_;
+    for (long j = 0; j < m; ++j) {
+      const double v = g[j] - bt;
+      c[j] = v > 0.0 ? v : 0.0;
+    }
+  }
+}
+
+void NeuronState::rebase() noexcept
+{
+  if (u_exp_) {
+    if (alpha_ * (t_ - t_E_) > 50.0) {
+      for (long i = 0; i < n_; ++i) a_[i] = E_ * (shared_ + a_[i]);
+      shared_ = 0.0;
+      E_ = 1.0;
+      t_E_ = t_;
+    }
+  } else {
+    for (long i = 0; i < n_; ++i) {
+      a_[i] = linear_potential(i);
+      xr_[i] = 0.0;
+      tr_[i] = t_;
+    }
+    shared_ = 0.0;
+    stack_.clear();
+  }
+  if (c_exp_ && beta_ * (t_ - t_C_) > 50.0) {
+    const double f = std::exp(-beta_ * (t_ - t_C_));
+    for (long i = 0; i < n_; ++i) c_[i] *= f;
+    t_C_ = t_;
+  }
+}
+
+}  // namespace stf::particles

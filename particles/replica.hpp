@@ -1,0 +1,51 @@
+// What one replica of the finite system of MODEL.md §1 is asked to do and what it gives back;
+// shared by the exact simulator and the time-stepped reference.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <utility>
+#include <vector>
+
+#include "model/observables.hpp"
+
+namespace stf::particles {
+
+/// Every neuron's state at one time, in neuron order.
+struct Snapshot {
+  double t = 0.0;
+  std::vector<double> U, C;
+};
+
+struct ReplicaRequest {
+  long neurons = 1000;
+  std::uint64_t seed = 1;
+  std::uint64_t replica = 0;                 // replica k draws only from the stream keyed by (seed, k)
+  std::vector<double> sample_times;          // observables and the region test at these times
+  bool whole_horizon = false;                // no early stop after a silent exit
+  std::vector<double> snapshot_times;        // every neuron's (U, C) at these times
+  bool raster = false;                       // record every spike (t, neuron)
+  const std::atomic<bool>* stop = nullptr;   // checked between sample times
+  std::function<void(double)> progress;      // called after each sample time with t / end (may be empty)
+};
+
+struct ReplicaOutput {
+  std::vector<model::Observables> observables;  // one per sample time (all of them unless interrupted)
+  std::optional<double> exit_time;              // none: no exit before the end
+  long spikes = 0;
+  std::vector<Snapshot> snapshots;
+  std::vector<std::pair<double, long>> raster;  // (t, neuron), neurons numbered from 0
+  /// Time after which the replica was known silent and no more spikes were simulated (MODEL.md §4:
+  /// outside the region, phi(0) = 0, no input, and the chance of any further spike below
+  /// silent_tail_probability); the end time when it never stopped early.
+  double silent_from = 0.0;
+  bool interrupted = false;
+};
+
+/// An early-stopped replica may miss a spike with at most this probability (bounded by the
+/// integral of the total intensity over the rest of the horizon, which cannot grow without input).
+inline constexpr double silent_tail_probability = 1e-9;
+
+}  // namespace stf::particles
