@@ -12,6 +12,10 @@ namespace stf::app {
 using CommandAction = std::function<int()>;
 
 void register_check_command(CLI::App& app, const AppContext& context, CommandAction& action);
+void register_run_command(CLI::App& app, const AppContext& context, CommandAction& action);
+void register_report_command(CLI::App& app, const AppContext& context, CommandAction& action);
+void register_sweep_command(CLI::App& app, const AppContext& context, CommandAction& action);
+void register_simulate_command(CLI::App& app, const AppContext& context, CommandAction& action);
 
 /// Registers every command above, in the order --help lists them.
 void register_all_commands(CLI::App& app, const AppContext& context, CommandAction& action);

@@ -1,0 +1,82 @@
+// stf report CASE [--out DIR] [--quick] [--force]: the limit against the particles for one case
+// (mesh study, particles against the limit, exit times), written as report.html and report.json.
+#include <petscsys.h>
+
+#include <fmt/core.h>
+
+#include "app/case_options.hpp"
+#include "app/commands.hpp"
+#include "app/exit_codes.hpp"
+#include "io/output_folder.hpp"
+#include "solver/solver_failure.hpp"
+#include "validation/report.hpp"
+
+namespace stf::app {
+
+namespace {
+
+/// Rank 0 opens the output folder; every rank learns whether it already existed, so that all
+/// of them stop before the collective work instead of leaving the others waiting.
+void open_output_folder(const AppContext& context, std::optional<io::OutputFolder>& folder,
+                        const std::filesystem::path& out, bool force)
+{
+  int exists = 0;
+  std::string message = "output folder " + out.string() + " exists";
+  if (context.is_root()) {
+    try {
+      folder.emplace(out, force);
+    } catch (const io::OutputExistsError& e) {
+      exists = 1;
+      message = e.what();
+    }
+  }
+  MPI_Bcast(&exists, 1, MPI_INT, 0, PETSC_COMM_WORLD);
+  if (exists) throw io::OutputExistsError(message);
+}
+
+struct ReportCommandOptions {
+  CaseOptions case_options;
+  std::string out;
+  bool quick = false;
+  bool force = false;
+};
+
+int run_report(const AppContext& context, const ReportCommandOptions& o)
+{
+  const model::Case c = o.case_options.read();
+  const std::filesystem::path out = o.out.empty() ? std::filesystem::path("out") / c.name / "report" : std::filesystem::path(o.out);
+  std::optional<io::OutputFolder> folder;
+  // Only rank 0 writes; it checks for an existing folder before any work is done.
+  open_output_folder(context, folder, out, o.force);
+  validation::ReportOptions ro;
+  ro.quick = o.quick;
+  ro.progress = true;
+  validation::ReportData data;
+  try {
+    data = validation::run_report_studies(c, ro, PETSC_COMM_WORLD);
+  } catch (const solver::SolverFailure& e) {
+    throw RunFailure(e.what());
+  }
+  if (context.is_root()) {
+    validation::write_report(data, *folder);
+    folder->commit();
+    fmt::print("{}\nReport written to {}\n", data.closing_note, (out / "report.html").string());
+  }
+  return data.particles.interrupted ? int(exit_interrupted) : int(exit_ok);
+}
+
+}  // namespace
+
+void register_report_command(CLI::App& app, const AppContext& context, CommandAction& action)
+{
+  auto* command = app.add_subcommand(
+      "report", "compare the limit with the finite network: mesh study, particles, exit times (report.html)");
+  auto options = std::make_shared<ReportCommandOptions>();
+  options->case_options.add_to(*command);
+  command->add_option("--out", options->out, "output folder (default out/<case>/report)");
+  command->add_flag("--quick", options->quick, "a small study (seconds): for tests and a first look");
+  command->add_flag("--force", options->force, "replace an existing output folder");
+  command->callback([&action, &context, options] { action = [&context, options] { return run_report(context, *options); }; });
+}
+
+}  // namespace stf::app

@@ -1,0 +1,112 @@
+// stf sweep CASE --vary KEY=START:STOP:COUNT [--neurons N --replicas R] [--out DIR]: the exit time
+// and chosen observables over a range of one parameter; the memory curve when KEY is the
+// stimulus strength initial.C.at (MODEL.md §4).
+#include <petscsys.h>
+
+#include <fmt/core.h>
+
+#include "app/case_options.hpp"
+#include "app/commands.hpp"
+#include "app/exit_codes.hpp"
+#include "io/output_folder.hpp"
+#include "model/input_error.hpp"
+#include "solver/solver_failure.hpp"
+#include "validation/sweep.hpp"
+
+namespace stf::app {
+
+namespace {
+
+/// Rank 0 opens the output folder; every rank learns whether it already existed, so that all
+/// of them stop before the collective work instead of leaving the others waiting.
+void open_output_folder(const AppContext& context, std::optional<io::OutputFolder>& folder,
+                        const std::filesystem::path& out, bool force)
+{
+  int exists = 0;
+  std::string message = "output folder " + out.string() + " exists";
+  if (context.is_root()) {
+    try {
+      folder.emplace(out, force);
+    } catch (const io::OutputExistsError& e) {
+      exists = 1;
+      message = e.what();
+    }
+  }
+  MPI_Bcast(&exists, 1, MPI_INT, 0, PETSC_COMM_WORLD);
+  if (exists) throw io::OutputExistsError(message);
+}
+
+struct SweepCommandOptions {
+  CaseOptions case_options;
+  std::string vary;
+  std::string out;
+  long neurons = 0;
+  long replicas = 10;
+  std::vector<std::string> observables{"rate", "mean_calcium"};
+  bool force = false;
+};
+
+int run_sweep(const AppContext& context, const SweepCommandOptions& o)
+{
+  const auto spec = validation::parse_sweep_spec(o.vary);
+  validation::SweepOptions so;
+  if (o.neurons > 0) so.neurons = o.neurons;
+  if (o.neurons == 1 || o.neurons < 0) throw model::InputError("--neurons", 0, "", "needs at least 2 neurons");
+  if (o.replicas < 2) throw model::InputError("--replicas", 0, "", "needs at least 2 replicas");
+  so.replicas = o.replicas;
+  so.observables.clear();
+  for (const auto& name : o.observables) {
+    try {
+      so.observables.push_back(model::observable_from_name(name));
+    } catch (const std::invalid_argument& e) {
+      throw model::InputError("--observe", 0, name, e.what());
+    }
+  }
+  so.progress = true;
+  const model::Case base = o.case_options.read();
+  std::string key_name = spec.key;
+  for (auto& ch : key_name)
+    if (ch == '.') ch = '_';
+  const std::filesystem::path out =
+      o.out.empty() ? std::filesystem::path("out") / base.name / ("sweep_" + key_name) : std::filesystem::path(o.out);
+  std::optional<io::OutputFolder> folder;
+  open_output_folder(context, folder, out, o.force);
+  validation::SweepResult result;
+  try {
+    result = validation::run_sweep(o.case_options.case_file, o.case_options.overrides, spec, so, PETSC_COMM_WORLD);
+  } catch (const solver::SolverFailure& e) {
+    throw RunFailure(e.what());
+  }
+  if (context.is_root()) {
+    validation::write_sweep(result, *folder);
+    folder->commit();
+    fmt::print("{:>14} {:>14}{}\n", spec.key, "limit tau", so.neurons ? fmt::format(" {:>14} {:>12}", "mean tau_N", "s.e.") : "");
+    for (const auto& p : result.points) {
+      auto f = [](const std::optional<double>& v) { return v ? fmt::format("{:.6g}", *v) : std::string("-"); };
+      fmt::print("{:>14.6g} {:>14}{}\n", p.value, f(p.limit_exit_time),
+                 so.neurons ? fmt::format(" {:>14} {:>12}", f(p.exit_mean), f(p.exit_stderr)) : "");
+    }
+    fmt::print("Sweep written to {}\n", out.string());
+  }
+  return exit_ok;
+}
+
+}  // namespace
+
+void register_sweep_command(CLI::App& app, const AppContext& context, CommandAction& action)
+{
+  auto* command = app.add_subcommand(
+      "sweep", "the exit time and observables over a range of one parameter (the memory curve)");
+  auto options = std::make_shared<SweepCommandOptions>();
+  options->case_options.add_to(*command);
+  command->add_option("--vary", options->vary, "KEY=START:STOP:COUNT, e.g. initial.C.at=5:20:7")->required();
+  command->add_option("--neurons", options->neurons, "also simulate the finite network with N neurons");
+  command->add_option("--replicas", options->replicas, "replicas of the finite network (default 10)");
+  command->add_option("--observe", options->observables, "observables to tabulate (peak over time)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  command->add_option("--out", options->out, "output folder (default out/<case>/sweep_<key>)");
+  command->add_flag("--force", options->force, "replace an existing output folder");
+  command->callback([&action, &context, options] { action = [&context, options] { return run_sweep(context, *options); }; });
+}
+
+}  // namespace stf::app

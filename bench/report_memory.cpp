@@ -1,0 +1,48 @@
+// Issue 5's budget: `stf report cases/memory.toml` with the case's [report] defaults must finish in
+// under 3 minutes on the 2-core CI machine. Prints the time of each stage and of the whole report
+// (studies, figures and files), written into a temporary folder that is removed afterwards.
+#include <petscsys.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fmt/core.h>
+
+#include "io/output_folder.hpp"
+#include "model/case_reader.hpp"
+#include "validation/report.hpp"
+
+int main(int argc, char** argv)
+{
+  if (PetscInitialize(&argc, &argv, nullptr, nullptr) != 0) return 1;
+  int code = 0;
+  try {
+    const auto c = stf::model::read_case(std::string(STF_SOURCE_DIR) + "/cases/memory.toml");
+    const auto start = std::chrono::steady_clock::now();
+    stf::validation::ReportOptions o;
+    o.progress = true;
+    const auto data = stf::validation::run_report_studies(c, o, PETSC_COMM_WORLD);
+    int rank = 0;
+    MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+    if (rank == 0) {
+      const auto out = std::filesystem::temp_directory_path() / "stf_bench_report_memory";
+      {
+        stf::io::OutputFolder folder(out, true);
+        stf::validation::write_report(data, folder);
+        folder.commit();
+      }
+      const double total = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      double mesh = 0.0, particles = 0.0;
+      for (const auto& l : data.mesh.levels) mesh += l.wall_seconds;
+      for (const auto& l : data.particles.levels) particles += l.wall_seconds;
+      fmt::print("report on cases/memory.toml: mesh study {:.1f} s (time stepping), particles {:.1f} s, "
+                 "total with figures and files {:.1f} s (budget 180 s)\n",
+                 mesh, particles, total);
+      std::filesystem::remove_all(out);
+    }
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "report_memory: {}\n", e.what());
+    code = 1;
+  }
+  PetscFinalize();
+  return code;
+}

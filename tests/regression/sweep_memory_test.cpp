@@ -1,0 +1,53 @@
+// `stf sweep` over the stimulus strength c0 on the memory case (MODEL.md §4): a stronger stimulus
+// is remembered longer, in the limit and in the finite network.
+#include <doctest/doctest.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+namespace {
+std::string read_text(const fs::path& p)
+{
+  std::ifstream in(p);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+}  // namespace
+
+TEST_CASE("the exit time increases with c0 on the memory case (memory curve)")
+{
+  const fs::path out = fs::path(STF_BINARY_DIR) / "test-output" / "sweep_memory_c0";
+  fs::remove_all(out);
+  fs::create_directories(out.parent_path());
+  // One mesh for every c0 (the automatic u_max grows with c0) and a horizon that holds the longest memory, with du = 0.4 so that phi at the centre of
+  // the first cell is well below the region threshold; the particles use 400 neurons.
+  const std::string cmd = std::string(STF_BINARY_DIR) + "/stf sweep " + STF_SOURCE_DIR +
+                          "/cases/memory.toml --set time.end=20 --set mesh.u_max=80 --set mesh.cells_u=200 --vary initial.C.at=5:20:4 --neurons 400 "
+                          "--replicas 8 --out " + out.string() + " > " + out.string() + ".log 2>&1";
+  const int status = std::system(cmd.c_str());
+  INFO("command: " << cmd << "\n" << read_text(out.string() + ".log"));
+  REQUIRE(status == 0);
+  const json j = json::parse(read_text(out / "sweep.json"));
+  REQUIRE(j["points"].size() == 4);
+  CHECK(fs::exists(out / "memory_curve.png"));
+  CHECK(fs::exists(out / "sweep.csv"));
+  double last_limit = -1.0, last_mean = -1.0;
+  for (const auto& p : j["points"]) {
+    INFO("c0 = " << p["value"].get<double>());
+    REQUIRE(p["limit_exit_time"].is_number());
+    const double tau = p["limit_exit_time"].get<double>();
+    CHECK(tau > last_limit);
+    last_limit = tau;
+    REQUIRE(p["particles"]["exit_mean"].is_number());
+    const double mean = p["particles"]["exit_mean"].get<double>();
+    CHECK(mean > last_mean);
+    last_mean = mean;
+  }
+}

@@ -1,0 +1,103 @@
+// Every figure kind runs through gnuplot and yields a PNG; failures are errors, not omissions.
+#include <doctest/doctest.h>
+
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <unistd.h>
+
+#include "validation/figures.hpp"
+#include "validation/gnuplot.hpp"
+
+using namespace stf::validation;
+namespace fs = std::filesystem;
+
+namespace {
+
+struct TempFolder {
+  fs::path path;
+  TempFolder()
+  {
+    path = fs::temp_directory_path() / ("stf_figures_test_" + std::to_string(::getpid()));
+    fs::remove_all(path);
+    fs::create_directories(path);
+  }
+  ~TempFolder() { fs::remove_all(path); }
+};
+
+bool is_png(const fs::path& p)
+{
+  std::ifstream in(p, std::ios::binary);
+  char sig[8] = {};
+  in.read(sig, 8);
+  return in && sig[0] == '\x89' && sig[1] == 'P' && sig[2] == 'N' && sig[3] == 'G';
+}
+
+}  // namespace
+
+TEST_CASE("each figure kind produces a PNG")
+{
+  TempFolder tmp;
+  HeatmapData h;
+  h.title = "density";
+  h.cells_u = 20;
+  h.cells_c = 10;
+  h.du = 0.1;
+  h.dc = 0.5;
+  h.cell_mass.assign(200, 0.0);
+  for (long j = 0; j < 10; ++j)
+    for (long i = 0; i < 20; ++i) h.cell_mass[std::size_t(j * 20 + i)] = std::exp(-0.1 * double(i + j));
+  h.atoms = {{1.0, 2.0, 0.3}};
+  h.cloud_u = {0.2, 0.5, 1.1};
+  h.cloud_c = {1.0, 3.0, 2.5};
+  CHECK(plot_density_heatmap(tmp.path, "heat", h, "c").file == "heat.png");
+  CHECK(is_png(tmp.path / "heat.png"));
+
+  TimeSeriesFigure ts;
+  ts.title = "rate";
+  ts.ylabel = "r";
+  ts.t = {0.0, 1.0, 2.0};
+  ts.limit = {1.0, 0.5, 0.25};
+  ts.bands.push_back({"N = 100", {0.0, 1.0, 2.0}, {1.0, 0.6, 0.2}, {0.1, 0.1, 0.05}});
+  ts.vertical_line = 1.5;
+  plot_time_series(tmp.path, "series", ts, "c");
+  CHECK(is_png(tmp.path / "series.png"));
+
+  LogLogFigure ll;
+  ll.title = "fluctuations";
+  ll.xlabel = "N";
+  ll.ylabel = "std";
+  ll.series.push_back({"rate", {100.0, 1000.0, 10000.0}, {0.1, 0.03, 0.01}});
+  ll.reference_slopes = {-0.5};
+  plot_log_log(tmp.path, "loglog", ll, "c");
+  CHECK(is_png(tmp.path / "loglog.png"));
+
+  HistogramFigure hf;
+  hf.title = "exit times";
+  hf.xlabel = "tau";
+  hf.series.push_back({"N = 100", make_histogram({1.0, 1.2, 1.1, 1.4, 0.9})});
+  hf.reference = 1.15;
+  hf.reference_label = "limit";
+  plot_histograms(tmp.path, "hist", hf, "c");
+  CHECK(is_png(tmp.path / "hist.png"));
+
+  CurveFigure cf;
+  cf.title = "memory curve";
+  cf.xlabel = "c0";
+  cf.ylabel = "tau";
+  cf.curves.push_back({"limit", {5.0, 10.0}, {1.0, 2.0}, {}});
+  cf.curves.push_back({"N = 100", {5.0, 10.0}, {1.1, 1.9}, {0.1, 0.2}});
+  plot_curves(tmp.path, "curve", cf, "c");
+  CHECK(is_png(tmp.path / "curve.png"));
+}
+
+TEST_CASE("a failing gnuplot script or an empty figure is an error")
+{
+  TempFolder tmp;
+  CHECK_THROWS_AS(run_gnuplot(tmp.path, "bad", "set terminal pngcairo\nset output 'bad.png'\nplot nosuchfunction(x)\n"),
+                  FigureError);
+  CHECK_THROWS_AS(run_gnuplot(tmp.path, "silent", "print 'no figure'\n"), FigureError);
+  LogLogFigure ll;
+  ll.series.push_back({"zero", {1.0, 2.0}, {0.0, 0.0}});
+  CHECK_THROWS_AS(plot_log_log(tmp.path, "empty", ll, "c"), FigureError);
+}

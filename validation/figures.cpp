@@ -1,0 +1,275 @@
+// gnuplot scripts for the report's figures. Data go to stem*.dat files beside the script, in
+// blocks separated by two blank lines (gnuplot's `index`).
+#include "validation/figures.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <fmt/core.h>
+#include <limits>
+
+#include "io/output_folder.hpp"
+#include "validation/gnuplot.hpp"
+
+namespace stf::validation {
+
+namespace {
+
+constexpr const char* palette =
+    "set palette defined (0 '#440154', 1 '#3b528b', 2 '#21908d', 3 '#5dc963', 4 '#fde725')\n";
+constexpr const char* colours[] = {"#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2"};
+const char* colour(std::size_t k) { return colours[k % (sizeof(colours) / sizeof(colours[0]))]; }
+
+std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.10g}", v) : std::string("NaN"); }
+
+void write_data(const std::filesystem::path& folder, const std::string& name, const std::string& text)
+{
+  io::write_text_file(folder / name, text);
+}
+
+}  // namespace
+
+FigureFile plot_density_heatmap(const std::filesystem::path& folder, const std::string& stem,
+                                const HeatmapData& d, const std::string& caption)
+{
+  if (d.cells_u <= 0 || d.cells_c <= 0 || d.cell_mass.size() != std::size_t(d.cells_u * d.cells_c))
+    throw FigureError("figure " + stem + ": density grid and cell masses do not match");
+  const double area = d.du * d.dc;
+  double max_density = 0.0;
+  for (double m : d.cell_mass) max_density = std::max(max_density, m / area);
+  // Colours span five decades below the maximum; emptier cells are left blank.
+  const double floor = max_density > 0.0 ? max_density * 1e-5 : 0.0;
+
+  // Crop to where the mass, the atoms and the particles are.
+  double u_hi = 0.0, c_hi = 0.0;
+  for (long j = 0; j < d.cells_c; ++j)
+    for (long i = 0; i < d.cells_u; ++i)
+      if (max_density > 0.0 && d.cell_mass[std::size_t(j * d.cells_u + i)] / area >= floor) {
+        u_hi = std::max(u_hi, double(i + 1) * d.du);
+        c_hi = std::max(c_hi, double(j + 1) * d.dc);
+      }
+  for (const auto& a : d.atoms) {
+    u_hi = std::max(u_hi, a.u);
+    c_hi = std::max(c_hi, a.c);
+  }
+  for (std::size_t k = 0; k < std::min(d.cloud_u.size(), d.cloud_c.size()); ++k) {
+    u_hi = std::max(u_hi, d.cloud_u[k]);
+    c_hi = std::max(c_hi, d.cloud_c[k]);
+  }
+  u_hi = std::min(u_hi * 1.05 + d.du, double(d.cells_u) * d.du);
+  c_hi = std::min(c_hi * 1.05 + d.dc, double(d.cells_c) * d.dc);
+  if (!(u_hi > 0.0)) u_hi = double(d.cells_u) * d.du;
+  if (!(c_hi > 0.0)) c_hi = double(d.cells_c) * d.dc;
+
+  std::string grid;
+  bool any_cell = false;
+  const long i_end = std::min(d.cells_u, static_cast<long>(std::ceil(u_hi / d.du)));
+  const long j_end = std::min(d.cells_c, static_cast<long>(std::ceil(c_hi / d.dc)));
+  for (long j = 0; j < j_end; ++j) {
+    for (long i = 0; i < i_end; ++i) {
+      const double rho = d.cell_mass[std::size_t(j * d.cells_u + i)] / area;
+      const bool shown = max_density > 0.0 && rho >= floor;
+      any_cell = any_cell || shown;
+      grid += fmt::format("{} {} {}\n", num((double(i) + 0.5) * d.du), num((double(j) + 0.5) * d.dc),
+                          shown ? num(std::log10(rho)) : std::string("NaN"));
+    }
+    grid += "\n";
+  }
+  write_data(folder, stem + "_density.dat", grid);
+
+  std::string cloud;
+  const std::size_t n = std::min(d.cloud_u.size(), d.cloud_c.size());
+  const std::size_t stride = n > d.max_cloud && d.max_cloud > 0 ? (n + d.max_cloud - 1) / d.max_cloud : 1;
+  for (std::size_t k = 0; k < n; k += stride) cloud += num(d.cloud_u[k]) + " " + num(d.cloud_c[k]) + "\n";
+  write_data(folder, stem + "_cloud.dat", cloud);
+  std::string atoms;
+  for (const auto& a : d.atoms) atoms += num(a.u) + " " + num(a.c) + " " + num(a.weight) + "\n";
+  write_data(folder, stem + "_atoms.dat", atoms);
+
+  std::string s = pngcairo_terminal(stem, 900, 650);
+  s += palette;
+  s += "set title " + gnuplot_quote(d.title) + "\n";
+  s += "set xlabel 'potential u'\nset ylabel 'calcium c'\nset cblabel 'log_{10} density'\n";
+  s += fmt::format("set xrange [0:{}]\nset yrange [0:{}]\n", num(u_hi), num(c_hi));
+  s += "set key outside bottom center horizontal\nset grid front lc rgb '#cccccc'\n";
+  if (max_density > 0.0) s += fmt::format("set cbrange [{}:{}]\n", num(std::log10(floor)), num(std::log10(max_density)));
+  std::vector<std::string> clauses;
+  if (any_cell) clauses.push_back("'" + stem + "_density.dat' using 1:2:3 with image notitle");
+  if (!cloud.empty())
+    clauses.push_back("'" + stem + "_cloud.dat' using 1:2 with points pt 7 ps 0.5 lc rgb '#e41a1c' title " +
+                      gnuplot_quote(fmt::format("particles, one replica ({} shown)", (n + stride - 1) / stride)));
+  if (!atoms.empty())
+    clauses.push_back("'" + stem +
+                      "_atoms.dat' using 1:2 with points pt 6 ps 2.5 lw 2 lc rgb 'black' title 'atoms of the limit'");
+  if (clauses.empty()) throw FigureError("figure " + stem + ": nothing to draw (no mass, atoms or particles)");
+  s += "plot ";
+  for (std::size_t k = 0; k < clauses.size(); ++k) s += (k ? ", \\\n     " : "") + clauses[k];
+  s += "\n";
+  run_gnuplot(folder, stem, s);
+  return {stem + ".png", caption};
+}
+
+FigureFile plot_time_series(const std::filesystem::path& folder, const std::string& stem,
+                            const TimeSeriesFigure& fig, const std::string& caption)
+{
+  std::string data;
+  std::vector<std::string> clauses;
+  int index = 0;
+  for (std::size_t b = 0; b < fig.bands.size(); ++b) {
+    const auto& band = fig.bands[b];
+    const std::size_t n = std::min({band.t.size(), band.mean.size(), band.stderr_.size()});
+    if (n == 0) continue;
+    for (std::size_t k = 0; k < n; ++k)
+      data += fmt::format("{} {} {} {}\n", num(band.t[k]), num(band.mean[k]),
+                          num(band.mean[k] - 2.0 * band.stderr_[k]), num(band.mean[k] + 2.0 * band.stderr_[k]));
+    data += "\n\n";
+    clauses.push_back(fmt::format("'{}.dat' index {} using 1:3:4 with filledcurves fs transparent solid 0.25 "
+                                  "noborder lc rgb '{}' notitle",
+                                  stem, index, colour(b)));
+    clauses.push_back(fmt::format("'{}.dat' index {} using 1:2 with lines lw 1.5 lc rgb '{}' title {}", stem, index,
+                                  colour(b), gnuplot_quote(band.label + " (mean, band +-2 s.e.)")));
+    ++index;
+  }
+  const std::size_t n = std::min(fig.t.size(), fig.limit.size());
+  if (n > 0) {
+    for (std::size_t k = 0; k < n; ++k) data += num(fig.t[k]) + " " + num(fig.limit[k]) + "\n";
+    data += "\n\n";
+    clauses.push_back(fmt::format("'{}.dat' index {} using 1:2 with lines lw 2.5 dt 2 lc rgb 'black' title {}", stem,
+                                  index, gnuplot_quote(fig.limit_label)));
+  }
+  if (clauses.empty()) throw FigureError("figure " + stem + ": no data");
+  write_data(folder, stem + ".dat", data);
+  std::string s = pngcairo_terminal(stem);
+  s += "set title " + gnuplot_quote(fig.title) + "\n";
+  s += "set xlabel 'time t'\nset ylabel " + gnuplot_quote(fig.ylabel) + "\n";
+  s += "set key top right\nset grid\n";
+  if (fig.vertical_line)
+    s += fmt::format("set arrow from {0}, graph 0 to {0}, graph 1 nohead lw 1.5 dt 3 lc rgb '#555555'\n"
+                     "set label 'limit exit time' at {0}, graph 0.95 offset 0.5,0 tc rgb '#555555'\n",
+                     num(*fig.vertical_line));
+  s += "plot ";
+  for (std::size_t k = 0; k < clauses.size(); ++k) s += (k ? ", \\\n     " : "") + clauses[k];
+  s += "\n";
+  run_gnuplot(folder, stem, s);
+  return {stem + ".png", caption};
+}
+
+FigureFile plot_log_log(const std::filesystem::path& folder, const std::string& stem, const LogLogFigure& fig,
+                        const std::string& caption)
+{
+  std::string data;
+  std::vector<std::string> clauses;
+  double x_ref = 0.0, y_ref = 0.0;
+  double x_lo = std::numeric_limits<double>::infinity(), x_hi = 0.0;
+  int index = 0;
+  for (std::size_t k = 0; k < fig.series.size(); ++k) {
+    const auto& ser = fig.series[k];
+    std::string block;
+    for (std::size_t i = 0; i < std::min(ser.x.size(), ser.y.size()); ++i) {
+      if (!(ser.x[i] > 0.0 && ser.y[i] > 0.0) || !std::isfinite(ser.x[i]) || !std::isfinite(ser.y[i])) continue;
+      block += num(ser.x[i]) + " " + num(ser.y[i]) + "\n";
+      if (x_ref == 0.0) {
+        x_ref = ser.x[i];
+        y_ref = ser.y[i];
+      }
+      x_lo = std::min(x_lo, ser.x[i]);
+      x_hi = std::max(x_hi, ser.x[i]);
+    }
+    if (block.empty()) continue;
+    data += block + "\n\n";
+    clauses.push_back(fmt::format("'{}.dat' index {} using 1:2 with linespoints lw 2 pt 7 ps 1.2 lc rgb '{}' title {}",
+                                  stem, index, colour(k), gnuplot_quote(ser.label)));
+    ++index;
+  }
+  if (clauses.empty()) throw FigureError("figure " + stem + ": no positive data for a log-log plot");
+  int dash = 2;
+  for (double slope : fig.reference_slopes)
+    clauses.push_back(fmt::format("{} * (x / {})**({}) with lines dt {} lw 1.5 lc rgb '#555555' title {}", num(y_ref),
+                                  num(x_ref), num(slope), dash++, gnuplot_quote(fmt::format("slope {:g}", slope))));
+  write_data(folder, stem + ".dat", data);
+  std::string s = pngcairo_terminal(stem);
+  s += "set title " + gnuplot_quote(fig.title) + "\n";
+  s += "set xlabel " + gnuplot_quote(fig.xlabel) + "\nset ylabel " + gnuplot_quote(fig.ylabel) + "\n";
+  s += "set logscale xy\nset grid xtics ytics mxtics mytics\nset key outside right top\nset samples 200\n";
+  s += "set format y '10^{%T}'\n";
+  if (x_hi > x_lo) s += fmt::format("set xrange [{}:{}]\n", num(x_lo / 1.5), num(x_hi * 1.5));
+  else s += fmt::format("set xrange [{}:{}]\n", num(x_lo / 2.0), num(x_lo * 2.0));
+  s += "plot ";
+  for (std::size_t k = 0; k < clauses.size(); ++k) s += (k ? ", \\\n     " : "") + clauses[k];
+  s += "\n";
+  run_gnuplot(folder, stem, s);
+  return {stem + ".png", caption};
+}
+
+FigureFile plot_histograms(const std::filesystem::path& folder, const std::string& stem,
+                           const HistogramFigure& fig, const std::string& caption)
+{
+  std::string data;
+  std::vector<std::string> clauses;
+  int index = 0;
+  for (std::size_t k = 0; k < fig.series.size(); ++k) {
+    const auto& h = fig.series[k].histogram;
+    if (h.counts.empty()) continue;
+    const auto dens = h.density();
+    data += num(h.edges.front()) + " 0\n";
+    for (std::size_t b = 0; b < dens.size(); ++b) data += num(h.edges[b]) + " " + num(dens[b]) + "\n";
+    data += num(h.edges.back()) + " " + num(dens.back()) + "\n" + num(h.edges.back()) + " 0\n\n\n";
+    clauses.push_back(fmt::format("'{}.dat' index {} using 1:2 with steps lw 2 lc rgb '{}' title {}", stem, index,
+                                  colour(k), gnuplot_quote(fig.series[k].label)));
+    ++index;
+  }
+  if (clauses.empty()) throw FigureError("figure " + stem + ": no histogram to draw");
+  write_data(folder, stem + ".dat", data);
+  std::string s = pngcairo_terminal(stem);
+  s += "set title " + gnuplot_quote(fig.title) + "\n";
+  s += "set xlabel " + gnuplot_quote(fig.xlabel) + "\nset ylabel 'probability density'\n";
+  s += "set grid\nset key top left\nset yrange [0:*]\n";
+  if (fig.reference) {
+    s += fmt::format("set arrow from {0}, graph 0 to {0}, graph 1 nohead lw 2.5 dt 2 lc rgb 'black'\n",
+                     num(*fig.reference));
+    s += fmt::format("set label {} at {}, graph 0.9 offset 0.5,0\n", gnuplot_quote(fig.reference_label),
+                     num(*fig.reference));
+  }
+  s += "plot ";
+  for (std::size_t k = 0; k < clauses.size(); ++k) s += (k ? ", \\\n     " : "") + clauses[k];
+  s += "\n";
+  run_gnuplot(folder, stem, s);
+  return {stem + ".png", caption};
+}
+
+FigureFile plot_curves(const std::filesystem::path& folder, const std::string& stem, const CurveFigure& fig,
+                       const std::string& caption)
+{
+  std::string data;
+  std::vector<std::string> clauses;
+  int index = 0;
+  for (std::size_t k = 0; k < fig.curves.size(); ++k) {
+    const auto& cv = fig.curves[k];
+    const bool bars = !cv.yerr.empty();
+    std::string block;
+    for (std::size_t i = 0; i < std::min(cv.x.size(), cv.y.size()); ++i) {
+      if (!std::isfinite(cv.y[i])) continue;
+      block += num(cv.x[i]) + " " + num(cv.y[i]);
+      if (bars) block += " " + num(i < cv.yerr.size() ? cv.yerr[i] : 0.0);
+      block += "\n";
+    }
+    if (block.empty()) continue;
+    data += block + "\n\n";
+    clauses.push_back(fmt::format("'{}.dat' index {} using 1:2{} with {} lw 2 pt 7 lc rgb '{}' title {}", stem,
+                                  index, bars ? ":3" : "", bars ? "yerrorlines" : "linespoints", colour(k),
+                                  gnuplot_quote(cv.label)));
+    ++index;
+  }
+  if (clauses.empty()) throw FigureError("figure " + stem + ": no finite points to draw");
+  write_data(folder, stem + ".dat", data);
+  std::string s = pngcairo_terminal(stem);
+  s += "set title " + gnuplot_quote(fig.title) + "\n";
+  s += "set xlabel " + gnuplot_quote(fig.xlabel) + "\nset ylabel " + gnuplot_quote(fig.ylabel) + "\n";
+  s += "set grid\nset key top left\nset offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05\n";
+  s += "plot ";
+  for (std::size_t k = 0; k < clauses.size(); ++k) s += (k ? ", \\\n     " : "") + clauses[k];
+  s += "\n";
+  run_gnuplot(folder, stem, s);
+  return {stem + ".png", caption};
+}
+
+}  // namespace stf::validation

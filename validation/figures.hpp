@@ -1,0 +1,94 @@
+// The report's figures (gnuplot, pngcairo): density heatmap with a particle cloud, observables
+// over time with error bands, log-log convergence with reference slopes, histograms and curves
+// with error bars (the memory curve). Each writes stem.dat, stem.gp and stem.png into `folder`
+// and throws FigureError if the figure cannot be made.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "validation/histogram.hpp"
+
+namespace stf::validation {
+
+struct FigureFile {
+  std::string file;     // the PNG's name inside the folder
+  std::string caption;
+};
+
+/// The limit density at one time on its (u, c) grid, with point atoms and the (U, C) of one
+/// replica's neurons overlaid.
+struct HeatmapData {
+  std::string title;
+  long cells_u = 0, cells_c = 0;
+  double du = 1.0, dc = 1.0;
+  std::vector<double> cell_mass;  // index j * cells_u + i (calcium row j, potential column i)
+  struct Atom {
+    double u, c, weight;
+  };
+  std::vector<Atom> atoms;
+  std::vector<double> cloud_u, cloud_c;  // particles (may be empty); at most max_cloud are drawn
+  std::size_t max_cloud = 3000;
+};
+FigureFile plot_density_heatmap(const std::filesystem::path& folder, const std::string& stem,
+                                const HeatmapData& data, const std::string& caption);
+
+/// One observable over time: the limit as a line, and for each band a mean with +-2 standard errors.
+struct TimeSeriesFigure {
+  std::string title, ylabel;
+  std::vector<double> t;
+  std::vector<double> limit;  // same length as t (may be empty)
+  std::string limit_label = "limit";
+  struct Band {
+    std::string label;
+    std::vector<double> t, mean, stderr_;
+  };
+  std::vector<Band> bands;
+  std::optional<double> vertical_line;  // e.g. the limit's exit time
+};
+FigureFile plot_time_series(const std::filesystem::path& folder, const std::string& stem,
+                            const TimeSeriesFigure& fig, const std::string& caption);
+
+/// Log-log points with reference slopes drawn through the first point of the first series.
+struct LogLogFigure {
+  std::string title, xlabel, ylabel;
+  struct Series {
+    std::string label;
+    std::vector<double> x, y;
+  };
+  std::vector<Series> series;
+  std::vector<double> reference_slopes;  // e.g. -0.5 for N^(-1/2), 1 and 2 for mesh orders
+};
+FigureFile plot_log_log(const std::filesystem::path& folder, const std::string& stem, const LogLogFigure& fig,
+                        const std::string& caption);
+
+/// Normalised histograms (as steps) with an optional vertical reference (the limit's value).
+struct HistogramFigure {
+  std::string title, xlabel;
+  struct Series {
+    std::string label;
+    Histogram histogram;
+  };
+  std::vector<Series> series;
+  std::optional<double> reference;
+  std::string reference_label;
+};
+FigureFile plot_histograms(const std::filesystem::path& folder, const std::string& stem,
+                           const HistogramFigure& fig, const std::string& caption);
+
+/// Curves y(x) with optional symmetric error bars (the memory curve: exit time against c0).
+struct CurveFigure {
+  std::string title, xlabel, ylabel;
+  struct Curve {
+    std::string label;
+    std::vector<double> x, y;
+    std::vector<double> yerr;  // empty: no error bars
+  };
+  std::vector<Curve> curves;
+};
+FigureFile plot_curves(const std::filesystem::path& folder, const std::string& stem, const CurveFigure& fig,
+                       const std::string& caption);
+
+}  // namespace stf::validation

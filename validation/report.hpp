@@ -1,0 +1,68 @@
+// `stf report`: the mesh study of the limit, the particles against the limit and the exit times
+// for one case (MODEL.md §3-4), written as report.json (every number in the tables), a
+// self-contained report.html (figures embedded as data URIs) and the figures as PNG files.
+#pragma once
+
+#include <atomic>
+#include <filesystem>
+#include <mpi.h>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "io/output_folder.hpp"
+#include "model/case.hpp"
+#include "validation/figures.hpp"
+#include "validation/mesh_study.hpp"
+#include "validation/particle_study.hpp"
+
+namespace stf::validation {
+
+struct ReportOptions {
+  bool quick = false;                       // the smaller study of report_sizes(c, true)
+  bool progress = false;                    // stage messages on stderr (rank 0)
+  const std::atomic<bool>* stop = nullptr;  // stops the particle ensembles cleanly
+};
+
+/// The study sizes: the case's [report] section, or with `quick` a study small enough for tests.
+struct ReportSizes {
+  long mesh_levels = 3;
+  model::MeshSettings finest_mesh_hint;     // the mesh the sequence is built from (see mesh_sequence)
+  std::vector<long> neurons;
+  long replicas = 0;
+  std::vector<double> times;                // marginal and snapshot times
+  bool quick = false;
+};
+ReportSizes report_sizes(const model::Case& c, bool quick);
+
+struct ReportData {
+  model::Case study_case;
+  ReportSizes sizes;
+  MeshStudy mesh;
+  LimitReference limit;                     // from the finest mesh
+  ParticleStudy particles;
+  double wall_seconds = 0.0;
+  std::string closing_note;                 // the headline numbers in words
+};
+
+/// Runs the studies (collective over `comm`); the data are complete on rank 0.
+ReportData run_report_studies(const model::Case& c, const ReportOptions& options, MPI_Comm comm);
+
+/// The figures of the report, written into `folder` (throws FigureError).
+std::vector<FigureFile> make_report_figures(const ReportData& data, const std::filesystem::path& folder);
+
+/// report.json: the settings and every number of the tables (non-finite values become null).
+nlohmann::json report_json(const ReportData& data, const std::vector<FigureFile>& figures);
+
+/// report.html, self-contained: the figures are read from `figure_folder` and embedded.
+std::string report_html(const ReportData& data, const std::vector<FigureFile>& figures,
+                        const std::filesystem::path& figure_folder);
+
+/// The closing note from the numbers (also in report.json).
+std::string closing_note(const ReportData& data);
+
+/// Writes everything into the staged output folder (figures/ subfolder, report.json,
+/// report.html, case.toml) on the calling rank; the caller commits the folder.
+void write_report(const ReportData& data, const io::OutputFolder& folder);
+
+}  // namespace stf::validation

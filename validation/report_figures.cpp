@@ -1,0 +1,184 @@
+// The report's figures from its data: density heatmaps with a particle cloud, observables over
+// time, log-log convergence in N and in the mesh size, exit-time histograms.
+#include <algorithm>
+#include <cmath>
+#include <fmt/core.h>
+
+#include "validation/report.hpp"
+
+namespace stf::validation {
+
+namespace {
+
+std::string name_of(model::ObservableId id) { return std::string(model::observable_names()[std::size_t(id)]); }
+
+const solver::DensitySnapshot* snapshot_at(const solver::Solution& s, double t)
+{
+  for (const auto& snap : s.snapshots)
+    if (std::abs(snap.t - t) <= 1e-9 * std::max(1.0, std::abs(t))) return &snap;
+  return nullptr;
+}
+
+}  // namespace
+
+std::vector<FigureFile> make_report_figures(const ReportData& data, const std::filesystem::path& folder)
+{
+  std::vector<FigureFile> figs;
+  const auto& levels = data.particles.levels;
+  const ParticleLevel* largest = levels.empty() ? nullptr : &levels.back();
+
+  // Density of the limit with one replica of the largest network overlaid.
+  for (std::size_t k = 0; k < data.sizes.times.size(); ++k) {
+    const double t = data.sizes.times[k];
+    const auto* snap = snapshot_at(data.mesh.finest, t);
+    if (!snap) continue;
+    HeatmapData h;
+    h.title = fmt::format("limit density at t = {:.4g}{}", t,
+                          largest ? fmt::format(", particles: N = {}", largest->neurons) : std::string());
+    h.cells_u = snap->cells_u;
+    h.cells_c = snap->cells_c;
+    h.du = snap->du;
+    h.dc = snap->dc;
+    h.cell_mass = snap->cell_mass;
+    for (const auto& a : snap->atoms)
+      if (a.weight > 1e-9) h.atoms.push_back({a.u, a.c, a.weight});  // atoms that still hold mass
+    if (largest)
+      for (const auto& s : largest->cloud)
+        if (std::abs(s.t - t) <= 1e-9 * std::max(1.0, std::abs(t))) {
+          h.cloud_u = s.U;
+          h.cloud_c = s.C;
+        }
+    figs.push_back(plot_density_heatmap(
+        folder, fmt::format("density_{}", k), h,
+        fmt::format("Limit density rho_t over (u, c) at t = {:.4g} (colour: log10 of the cell density; circles: "
+                    "point atoms of the limit, the never-spiked mass of a Dirac stimulus), with the neurons of one "
+                    "replica of the largest network overlaid.",
+                    t)));
+  }
+
+  // Observables over time.
+  for (auto id : {model::ObservableId::rate, model::ObservableId::mean_calcium, model::ObservableId::mean_potential,
+                  model::ObservableId::drive}) {
+    TimeSeriesFigure f;
+    f.title = name_of(id) + " over time";
+    f.ylabel = name_of(id);
+    f.t = data.limit.trajectory.times;
+    for (const auto& o : data.limit.trajectory.observables) f.limit.push_back(o[id]);
+    f.limit_label = "limit (finest mesh)";
+    for (const auto& l : levels) {
+      TimeSeriesFigure::Band b;
+      b.label = fmt::format("N = {}", l.neurons);
+      b.t = l.mean.times;
+      for (std::size_t i = 0; i < l.mean.observables.size(); ++i) {
+        b.mean.push_back(l.mean.observables[i][id]);
+        b.stderr_.push_back(i < l.stderr_.size() ? l.stderr_[i][id] : 0.0);
+      }
+      f.bands.push_back(std::move(b));
+    }
+    f.vertical_line = data.limit.exit_time;
+    figs.push_back(plot_time_series(folder, "observable_" + name_of(id), f,
+                                    fmt::format("{}: the limit against the mean over replicas for each N, with a "
+                                                "band of +-2 standard errors of that mean.",
+                                                name_of(id))));
+  }
+
+  // Convergence in N.
+  auto fit_series = [&](const std::string& prefix) {
+    LogLogFigure::Series s;
+    std::vector<LogLogFigure::Series> out;
+    for (const auto& f : data.particles.fits) {
+      if (f.quantity.rfind(prefix, 0) != 0) continue;
+      LogLogFigure::Series ser;
+      ser.label = f.quantity.substr(prefix.size());
+      for (std::size_t i = 0; i < levels.size() && i < f.values.size(); ++i) {
+        ser.x.push_back(double(levels[i].neurons));
+        ser.y.push_back(f.values[i]);
+      }
+      bool positive = false;
+      for (double v : ser.y) positive = positive || v > 0.0;
+      if (positive) out.push_back(std::move(ser));
+    }
+    return out;
+  };
+  if (levels.size() >= 2) {
+    LogLogFigure fl{"fluctuations across replicas", "neurons N", "sup over time of the standard deviation",
+                    fit_series("std "), {-0.5}};
+    if (!fl.series.empty())
+      figs.push_back(plot_log_log(folder, "fluctuations", fl,
+                                  "Standard deviation across replicas (sup over time) against N, with the "
+                                  "reference slope -1/2 of the central limit theorem."));
+    LogLogFigure fe{"distance of the particle mean to the limit", "neurons N", "sup over time of |mean - limit|",
+                    fit_series("error "), {-0.5, -1.0}};
+    if (!fe.series.empty())
+      figs.push_back(plot_log_log(folder, "errors", fe,
+                                  "Sup over time of |ensemble mean - limit| against N. It contains the bias, of "
+                                  "order 1/N, and the noise of the mean over R replicas, of order (N R)^(-1/2)."));
+    LogLogFigure fw{"Wasserstein-1 distance of the marginals", "neurons N", "W1 (mean over times and replicas)",
+                    fit_series("W1 "), {-0.5}};
+    if (!fw.series.empty())
+      figs.push_back(plot_log_log(folder, "wasserstein", fw,
+                                  "W1 distance between one replica's empirical marginal and the limit's, averaged "
+                                  "over the snapshot times and the recorded replicas."));
+    LogLogFigure fx{"exit time against N", "neurons N", "exit time", fit_series("exit-time "), {-0.5}};
+    if (!fx.series.empty())
+      figs.push_back(plot_log_log(folder, "exit_convergence", fx,
+                                  "Standard deviation of the exit time and |mean exit time - limit exit time| "
+                                  "against N."));
+  }
+
+  // Mesh convergence: differences between successive meshes against the finer mesh's du.
+  if (data.mesh.levels.size() >= 2) {
+    LogLogFigure fm{"mesh study: differences between successive meshes", "potential cell width du of the finer mesh",
+                    "sup over time of |q_{h/2} - q_h|", {}, {1.0, 2.0}};
+    for (const auto& row : data.mesh.observables) {
+      LogLogFigure::Series s;
+      s.label = row.quantity;
+      for (std::size_t k = 0; k < row.differences.size(); ++k) {
+        s.x.push_back(data.mesh.levels[k + 1].du);
+        s.y.push_back(row.differences[k]);
+      }
+      bool positive = false;
+      for (double v : s.y) positive = positive || v > 0.0;
+      if (positive) fm.series.push_back(std::move(s));
+    }
+    if (data.mesh.exit_time) {
+      LogLogFigure::Series s;
+      s.label = "exit time";
+      for (std::size_t k = 0; k < data.mesh.exit_time->differences.size(); ++k) {
+        s.x.push_back(data.mesh.levels[k + 1].du);
+        s.y.push_back(data.mesh.exit_time->differences[k]);
+      }
+      bool positive = false;
+      for (double v : s.y) positive = positive || v > 0.0;
+      if (positive) fm.series.push_back(std::move(s));
+    }
+    if (!fm.series.empty())
+      figs.push_back(plot_log_log(folder, "mesh_convergence", fm,
+                                  "Differences between the limit on successive meshes (h and h/2 in both u and c) "
+                                  "against the cell width, with reference slopes 1 and 2."));
+  }
+
+  // Exit-time histograms.
+  HistogramFigure fh;
+  fh.title = "exit times of the replicas";
+  fh.xlabel = "exit time";
+  bool any_exit = false;
+  for (const auto& l : levels) any_exit = any_exit || !l.exit.values.empty();
+  if (any_exit) {
+    for (const auto& l : levels) {
+      if (l.exit.values.empty()) continue;
+      // Bins over each size's own range: the spread shrinks like N^(-1/2), so common bins would put
+      // the largest network into one bin.
+      fh.series.push_back({fmt::format("N = {} ({} of {} exited)", l.neurons, l.exit.exited, l.exit.replicas),
+                           make_histogram(l.exit.values, 5, 20)});
+    }
+    fh.reference = data.limit.exit_time;
+    fh.reference_label = "limit";
+    figs.push_back(plot_histograms(folder, "exit_times", fh,
+                                   "Distribution of the exit time from the memory region for each N, with the limit's "
+                                   "exit time (dashed)."));
+  }
+  return figs;
+}
+
+}  // namespace stf::validation

@@ -1,0 +1,233 @@
+// report.html: one self-contained page (figures embedded as base64 PNG data URIs) with the
+// tables of report.json and short explanations; and the closing note that sums it up.
+#include <cmath>
+#include <fmt/core.h>
+
+#include "io/provenance.hpp"
+#include "model/case_reader.hpp"
+#include "validation/base64.hpp"
+#include "validation/report.hpp"
+
+namespace stf::validation {
+
+namespace {
+
+std::string esc(const std::string& s)
+{
+  std::string o;
+  for (char ch : s) {
+    switch (ch) {
+      case '&': o += "&amp;"; break;
+      case '<': o += "&lt;"; break;
+      case '>': o += "&gt;"; break;
+      case '"': o += "&quot;"; break;
+      default: o += ch;
+    }
+  }
+  return o;
+}
+
+std::string g(double v) { return std::isfinite(v) ? fmt::format("{:.4g}", v) : std::string("&ndash;"); }
+std::string g(const std::optional<double>& v) { return v ? g(*v) : std::string("&ndash;"); }
+std::string name_of(model::ObservableId id) { return std::string(model::observable_names()[std::size_t(id)]); }
+
+std::string table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows)
+{
+  std::string s = "<table>\n<tr>";
+  for (const auto& h : head) s += "<th>" + h + "</th>";
+  s += "</tr>\n";
+  for (const auto& r : rows) {
+    s += "<tr>";
+    for (const auto& c : r) s += "<td>" + c + "</td>";
+    s += "</tr>\n";
+  }
+  return s + "</table>\n";
+}
+
+const SlopeFit* find_fit(const ReportData& d, const std::string& q)
+{
+  for (const auto& f : d.particles.fits)
+    if (f.quantity == q) return &f;
+  return nullptr;
+}
+
+}  // namespace
+
+std::string closing_note(const ReportData& d)
+{
+  std::string s;
+  const auto& lv = d.particles.levels;
+  if (!lv.empty()) {
+    const auto& big = lv.back();
+    const auto r = std::size_t(model::ObservableId::rate), c = std::size_t(model::ObservableId::mean_calcium);
+    s += fmt::format(
+        "With N = {} neurons and {} replicas, the mean over replicas stays within {} of the limit's rate and within {} "
+        "of its mean calcium over the whole horizon (the standard deviation across replicas is at most {} and {}). ",
+        big.neurons, big.replicas, g(big.sup_error[r]), g(big.sup_error[c]), g(big.sup_std[r]), g(big.sup_std[c]));
+    if (const auto* f = find_fit(d, "std rate"); f && f->fit)
+      s += fmt::format("The fluctuations of the rate across replicas scale like N^{} (95% interval [{}, {}]; the "
+                       "central limit theorem predicts -0.5). ",
+                       g(f->fit->slope), g(f->fit->ci_low), g(f->fit->ci_high));
+    if (d.limit.exit_time && big.exit.summary)
+      s += fmt::format("The limit leaves the memory region at tau = {}; with N = {}, {} of {} replicas left it, at a "
+                       "mean time of {} (standard error {}, standard deviation {}). ",
+                       g(d.limit.exit_time), big.neurons, big.exit.exited, big.exit.replicas,
+                       g(big.exit.summary->mean), g(big.exit.summary->stderr_), g(big.exit.summary->std));
+    else if (d.limit.exit_time)
+      s += fmt::format("The limit leaves the memory region at tau = {}; no replica of N = {} left it before the end. ",
+                       g(d.limit.exit_time), big.neurons);
+    else
+      s += "The limit does not leave the memory region within the horizon. ";
+  }
+  for (const auto& row : d.mesh.observables)
+    if (row.quantity == "rate" && !row.orders.empty())
+      s += fmt::format("Mesh study: the rate's differences between successive meshes shrink with observed order {}",
+                       g(row.orders.back()));
+  if (d.mesh.exit_time && !d.mesh.exit_time->orders.empty())
+    s += fmt::format(", the exit time's with order {} (Richardson value {})", g(d.mesh.exit_time->orders.back()),
+                     g(d.mesh.exit_time->extrapolated));
+  if (!d.mesh.levels.empty())
+    s += fmt::format("; the largest mass error on the finest mesh is {}.", g(d.mesh.levels.back().max_mass_error));
+  return s;
+}
+
+std::string report_html(const ReportData& d, const std::vector<FigureFile>& figures,
+                        const std::filesystem::path& figure_folder)
+{
+  std::string h;
+  h += "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n";
+  h += "<title>stf report: " + esc(d.study_case.name) + "</title>\n";
+  h += "<style>body{font-family:sans-serif;max-width:1100px;margin:2em auto;line-height:1.45;color:#222}"
+       "table{border-collapse:collapse;margin:1em 0;font-size:0.9em}td,th{border:1px solid #bbb;padding:3px 8px;"
+       "text-align:right}th{background:#eee}figure{margin:1.5em 0}img{max-width:100%}figcaption{font-size:0.9em;"
+       "color:#444}pre{background:#f6f6f6;padding:1em;overflow-x:auto;font-size:0.85em}.note{background:#eef6ee;"
+       "padding:1em;border-left:4px solid #4a4}</style>\n</head>\n<body>\n";
+  h += "<h1>Limit against particles: " + esc(d.study_case.name) + "</h1>\n";
+  if (!d.study_case.description.empty()) h += "<p>" + esc(d.study_case.description) + "</p>\n";
+  h += fmt::format("<p>Generated by stf {} ({}){}; the studies took {:.1f} s. The numbers below are also in "
+                   "<code>report.json</code>.</p>\n",
+                   esc(io::stf_version), esc(io::stf_git_hash), d.sizes.quick ? ", <b>quick study</b> (reduced sizes)" : "",
+                   d.wall_seconds);
+  h += "<div class=\"note\"><b>Summary.</b> " + esc(d.closing_note) + "</div>\n";
+
+  // Mesh study.
+  h += "<h2>Mesh study of the limit</h2>\n<p>The limit density is computed on meshes refined by two in both the "
+       "potential and the calcium direction. Without an exact solution, the error is measured by the sup over time "
+       "of the difference of each observable between successive meshes; if the scheme has order p these "
+       "differences shrink by 2<sup>p</sup>, which gives the observed orders. The exit time is extrapolated "
+       "(Richardson) from the two finest meshes with its last observed order.</p>\n";
+  {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& l : d.mesh.levels)
+      rows.push_back({std::to_string(l.cells_u) + " &times; " + std::to_string(l.cells_c), g(l.du), g(l.dc),
+                      std::to_string(l.steps), g(l.wall_seconds), g(l.max_mass_error), g(l.lost_mass),
+                      g(l.exit_time)});
+    h += table({"cells (u &times; c)", "du", "dc", "steps", "wall (s)", "max mass error", "lost mass", "exit time"},
+               rows);
+    std::vector<std::string> head{"quantity"};
+    const std::size_t nd = d.mesh.levels.size() > 0 ? d.mesh.levels.size() - 1 : 0;
+    for (std::size_t k = 0; k < nd; ++k) head.push_back(fmt::format("difference {}&ndash;{}", k + 1, k + 2));
+    for (std::size_t k = 0; k + 1 < nd; ++k) head.push_back(fmt::format("order {}", k + 1));
+    head.push_back("extrapolated");
+    std::vector<std::vector<std::string>> crow;
+    auto add_row = [&](const ConvergenceRow& r) {
+      std::vector<std::string> row{r.quantity};
+      for (double x : r.differences) row.push_back(g(x));
+      for (const auto& o : r.orders) row.push_back(g(o));
+      row.push_back(g(r.extrapolated));
+      crow.push_back(row);
+    };
+    for (const auto& r : d.mesh.observables) add_row(r);
+    if (d.mesh.exit_time) add_row(*d.mesh.exit_time);
+    h += table(head, crow);
+  }
+
+  // Particles.
+  h += "<h2>Particles against the limit</h2>\n<p>For each network size N the finite system is simulated exactly "
+       "R times from independent initial conditions. The tables give, for each observable, the sup over time of "
+       "the distance between the mean over replicas and the limit, and the sup over time of the standard deviation "
+       "across replicas (which should scale like N<sup>-1/2</sup>); W1 is the Wasserstein-1 distance between one "
+       "replica's empirical marginal and the limit's, averaged over the recorded replicas. It has two parts: the "
+       "sampling error of N points, of order N<sup>-1/2</sup>, and the limit's own resolution. With a Dirac stimulus "
+       "and a linear calcium leak, every neuron that never reached c = 0 has its calcium on the lattice "
+       "c<sub>0</sub> &minus; &beta;t + k (k its number of spikes); the finite volumes spread each of these lines over "
+       "a few calcium cells, so the calcium distance levels off at a fraction of the cell width dc.</p>\n";
+  {
+    std::vector<std::string> head{"N", "R", "spikes", "wall (s)"};
+    for (auto id : compared_observables()) head.push_back("|mean &minus; limit| " + name_of(id));
+    std::vector<std::vector<std::string>> rows, rows_std, rows_w;
+    for (const auto& l : d.particles.levels) {
+      std::vector<std::string> r{std::to_string(l.neurons), std::to_string(l.replicas), std::to_string(l.total_spikes),
+                                 g(l.wall_seconds)};
+      std::vector<std::string> rs{std::to_string(l.neurons)};
+      for (auto id : compared_observables()) {
+        r.push_back(g(l.sup_error[std::size_t(id)]));
+        rs.push_back(g(l.sup_std[std::size_t(id)]));
+      }
+      rows.push_back(r);
+      rows_std.push_back(rs);
+      for (const auto& w : l.wasserstein)
+        rows_w.push_back({std::to_string(l.neurons), g(w.t), std::to_string(w.samples),
+                          g(w.potential) + " &plusmn; " + g(w.potential_stderr),
+                          g(w.calcium) + " &plusmn; " + g(w.calcium_stderr)});
+    }
+    h += table(head, rows);
+    std::vector<std::string> head_std{"N"};
+    for (auto id : compared_observables()) head_std.push_back("std " + name_of(id));
+    h += table(head_std, rows_std);
+    if (!rows_w.empty())
+      h += table({"N", "t", "replicas", "W1 potential (&plusmn; s.e.)", "W1 calcium (&plusmn; s.e.)"}, rows_w);
+    std::vector<std::vector<std::string>> frows;
+    for (const auto& f : d.particles.fits)
+      frows.push_back({f.quantity, f.fit ? g(f.fit->slope) : "&ndash;",
+                       f.fit ? "[" + g(f.fit->ci_low) + ", " + g(f.fit->ci_high) + "]" : "&ndash;",
+                       f.fit ? std::to_string(f.fit->points) : "0"});
+    h += "<p>Slopes of log-log least-squares fits against N, with 95% confidence intervals from Student's t "
+         "(with three sizes there is one degree of freedom, so the intervals are wide).</p>\n";
+    h += table({"quantity", "slope", "95% interval", "points"}, frows);
+  }
+
+  // Exit times.
+  h += "<h2>Exit times from the memory region</h2>\n";
+  h += "<p>Limit exit time: <b>" + g(d.limit.exit_time) + "</b>.</p>\n";
+  {
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& l : d.particles.levels) {
+      const auto& e = l.exit;
+      auto q = [&](double p) {
+        for (const auto& [lv, v] : e.quantiles)
+          if (std::abs(lv - p) < 1e-9) return g(v);
+        return std::string("&ndash;");
+      };
+      rows.push_back({std::to_string(l.neurons), std::to_string(e.exited) + " / " + std::to_string(e.replicas),
+                      e.summary ? g(e.summary->mean) : "&ndash;", e.summary ? g(e.summary->std) : "&ndash;",
+                      e.summary ? g(e.summary->stderr_) : "&ndash;", q(0.05), q(0.25), q(0.5), q(0.75), q(0.95),
+                      g(e.mean_error)});
+    }
+    h += table({"N", "exited", "mean", "std", "s.e.", "5%", "25%", "median", "75%", "95%", "|mean &minus; limit|"},
+               rows);
+  }
+
+  h += "<h2>Figures</h2>\n";
+  for (const auto& f : figures) {
+    h += "<figure><img src=\"" + png_data_uri(figure_folder / f.file) + "\" alt=\"" + esc(f.file) + "\">";
+    h += "<figcaption>" + esc(f.caption) + " (<code>figures/" + esc(f.file) + "</code>)</figcaption></figure>\n";
+  }
+  h += "<h2>Case</h2>\n<pre>" + esc(model::to_toml(d.study_case)) + "</pre>\n";
+  h += "<h2>Closing note</h2>\n<p>" + esc(d.closing_note) + "</p>\n</body>\n</html>\n";
+  return h;
+}
+
+void write_report(const ReportData& data, const io::OutputFolder& folder)
+{
+  const auto fig_dir = folder.file("figures");
+  std::error_code ec;
+  std::filesystem::create_directories(fig_dir, ec);
+  if (ec) throw io::IoError("cannot create " + fig_dir.string() + ": " + ec.message());
+  const auto figures = make_report_figures(data, fig_dir);
+  io::write_text_file(folder.file("report.json"), report_json(data, figures).dump(2) + "\n");
+  io::write_text_file(folder.file("report.html"), report_html(data, figures, fig_dir));
+  io::write_text_file(folder.file("case.toml"), model::to_toml(data.study_case));
+}
+
+}  // namespace stf::validation

@@ -1,0 +1,74 @@
+// The studies behind `stf report`: sizes from the [report] section (or --quick), the mesh study,
+// then the particles against the finest limit.
+#include <chrono>
+#include <cmath>
+#include <fmt/core.h>
+#include <fmt/ranges.h>
+
+#include "validation/limit_reference.hpp"
+#include "validation/report.hpp"
+
+namespace stf::validation {
+
+ReportSizes report_sizes(const model::Case& c, bool quick)
+{
+  ReportSizes s;
+  s.quick = quick;
+  s.mesh_levels = c.report.mesh_levels;
+  s.finest_mesh_hint = c.mesh;
+  s.neurons = c.report.neurons;
+  s.replicas = c.report.replicas;
+  s.times = c.report.times;
+  if (quick) {
+    // Small enough for a test to run every shipped case in seconds, large enough that every
+    // section (three meshes, three network sizes, fits with a confidence interval) is non-trivial.
+    s.mesh_levels = 3;
+    // Half the case's potential resolution: coarser meshes put the mass that relaxes to u = 0 in a
+    // first cell so wide that phi at its centre keeps it firing (the memory case would never exit).
+    s.finest_mesh_hint.cells_u = std::max(24L, c.mesh.cells_u / 2);
+    s.finest_mesh_hint.cells_per_unit_c = std::max(4L, c.mesh.cells_per_unit_c);
+    s.neurons = {50, 100, 200};
+    s.replicas = 12;
+  }
+  return s;
+}
+
+ReportData run_report_studies(const model::Case& c, const ReportOptions& options, MPI_Comm comm)
+{
+  int rank = 0;
+  MPI_Comm_rank(comm, &rank);
+  const auto start = std::chrono::steady_clock::now();
+  ReportData data;
+  data.study_case = c;
+  data.sizes = report_sizes(c, options.quick);
+  data.study_case.mesh = data.sizes.finest_mesh_hint;
+  auto say = [&](const std::string& what) {
+    if (options.progress && rank == 0) fmt::print(stderr, "stf report: {}\n", what);
+  };
+
+  say(fmt::format("mesh study, {} levels", data.sizes.mesh_levels));
+  solver::SolveOptions finest;
+  finest.snapshot_times = data.sizes.times;
+  data.mesh = run_mesh_study(data.study_case, data.sizes.mesh_levels, finest, comm);
+  for (const auto& l : data.mesh.levels)
+    say(fmt::format("  {} x {} cells: {} steps, {:.2f} s", l.cells_u, l.cells_c, l.steps, l.wall_seconds));
+  if (rank == 0) data.limit = limit_reference(data.mesh.finest);
+  // The particles need the marginal times on every rank (to record snapshots), not the data.
+  if (rank != 0)
+    for (double t : data.sizes.times) data.limit.marginals.push_back({t, {}, {}});
+
+  ParticleStudySettings ps;
+  ps.neurons = data.sizes.neurons;
+  ps.replicas = data.sizes.replicas;
+  ps.seed = c.particles.seed;
+  ps.stop = options.stop;
+  say(fmt::format("particles: N = {}, {} replicas", fmt::join(ps.neurons, ", "), ps.replicas));
+  data.particles = run_particle_study(data.study_case, ps, data.limit, comm);
+  for (const auto& l : data.particles.levels)
+    say(fmt::format("  N = {}: {} spikes, {:.2f} s", l.neurons, l.total_spikes, l.wall_seconds));
+  data.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (rank == 0) data.closing_note = closing_note(data);
+  return data;
+}
+
+}  // namespace stf::validation
