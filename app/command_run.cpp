@@ -56,9 +56,10 @@ int run(const RunOptions& options, const AppContext& context)
 
   if (context.is_root() && !options.quiet) {
     const mesh::Grid g(c.mesh);
-    fmt::print("stf run {}: mesh {} x {} = {} cells over [0, {:.6g}] x [0, {:.6g}] (du = {:.4g}, dc = {:.4g}), "
+    fmt::print("stf run {}: mesh {} x {} = {} cells over [0, {:.6g}] x [0, {:.6g}] (du = {:.4g} to {:.4g}, dc = {:.4g}), "
                "limiter {}, cfl {}, {} rank(s)\n",
-               c.name, g.cells_u(), g.cells_c(), g.cells(), g.u_max(), g.c_max(), g.du(), g.dc(), c.solver.limiter,
+               c.name, g.cells_u(), g.cells_c(), g.cells(), g.u_max(), g.c_max(), g.du(0), g.du(g.cells_u() - 1), g.dc(),
+               c.solver.limiter,
                c.solver.cfl, context.size);
   }
   solver::SolveOptions so;

@@ -3,14 +3,15 @@
 
 namespace stf::mesh {
 
-PetscErrorCode create_state_dm(MPI_Comm comm, const Grid& grid, const SingularParts& parts, StateDm* dm)
+PetscErrorCode create_state_dm(MPI_Comm comm, const Grid& grid, const SingularParts& parts, bool whole_columns,
+                               StateDm* dm)
 {
   PetscFunctionBeginUser;
   // Ghosted boundaries: the solver fills the ghost cells outside the domain itself (copies of the
   // boundary cells, which makes the limited slope of a boundary cell zero).
   PetscCall(DMDACreate2d(comm, DM_BOUNDARY_GHOSTED, DM_BOUNDARY_GHOSTED, DMDA_STENCIL_STAR,
                          static_cast<PetscInt>(grid.cells_u()), static_cast<PetscInt>(grid.cells_c()),
-                         PETSC_DECIDE, PETSC_DECIDE, 1, 2, nullptr, nullptr, &dm->cells));
+                         PETSC_DECIDE, whole_columns ? 1 : PETSC_DECIDE, 1, 2, nullptr, nullptr, &dm->cells));
   PetscCall(DMSetUp(dm->cells));
   PetscCall(DMDASetFieldName(dm->cells, 0, "cell_mass"));
   PetscCall(DMDASetUniformCoordinates(dm->cells, 0.5 * grid.du(), grid.u_max() - 0.5 * grid.du(),

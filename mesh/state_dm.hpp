@@ -18,9 +18,12 @@ struct StateDm {
   DM parts = nullptr;  // the DMRedundant, stored on rank 0, replicated by global-to-local
 };
 
-/// Creates the composite over `comm`. Collective. The caller destroys `pack`, `cells` and `parts`
-/// with destroy_state_dm.
-PetscErrorCode create_state_dm(MPI_Comm comm, const Grid& grid, const SingularParts& parts, StateDm* dm);
+/// Creates the composite over `comm`. Collective. With `whole_columns` every rank owns whole
+/// potential columns (the cells are split over the ranks in u only): a spike without reset moves
+/// mass m rows up its own column, which must then be local. The caller destroys `pack`, `cells`
+/// and `parts` with destroy_state_dm.
+PetscErrorCode create_state_dm(MPI_Comm comm, const Grid& grid, const SingularParts& parts, bool whole_columns,
+                               StateDm* dm);
 PetscErrorCode destroy_state_dm(StateDm* dm);
 
 }  // namespace stf::mesh

@@ -27,6 +27,7 @@ struct MeshSettings {
   bool c_max_auto = true;
   long cells_u = 200;           // cells across [0, u_max]
   long cells_per_unit_c = 4;    // m: calcium cells have width 1/m, so a +1 jump shifts exactly m cells
+  double stretch = 1.0;         // width of the potential cells at u_max over that at u = 0 (geometric growth; 1: uniform)
   long cells_c() const noexcept { return static_cast<long>(c_max * double(cells_per_unit_c) + 0.5); }
 };
 
@@ -46,7 +47,7 @@ struct ParticleSettings {
 
 struct ReportSettings {
   long mesh_levels = 3;                      // meshes h, h/2, ..., h/2^(levels-1)
-  std::vector<long> neurons{100, 1000, 10000};
+  std::vector<long> neurons{100, 1000, 10000, 100000};  // four sizes: slopes with two degrees of freedom
   long replicas = 40;
   std::vector<double> times;                 // Wasserstein and snapshot times; default end/4, end/2, 3end/4
 };

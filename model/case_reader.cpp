@@ -198,6 +198,8 @@ void read_mesh(std::optional<TableReader> t, Case& c)
     if (m.cells_u < 4) throw t->error("cells_u", "needs at least 4 cells");
     m.cells_per_unit_c = t->integer_or("cells_per_unit_c", m.cells_per_unit_c);
     if (m.cells_per_unit_c < 1) throw t->error("cells_per_unit_c", "needs at least 1 cell per calcium unit");
+    m.stretch = t->number_or("stretch", m.stretch);
+    if (!(m.stretch >= 1.0 && m.stretch <= 1e3)) throw t->error("stretch", "needs a number in [1, 1000]");
     t->finish();
   }
   const ExtentEstimates estimates = estimate_extents(c);

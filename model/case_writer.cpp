@@ -125,6 +125,7 @@ std::string to_toml(const Case& c)
   line(fmt::format("c_max = {}{}", number(c.mesh.c_max), c.mesh.c_max_auto ? "  # auto" : ""));
   line(fmt::format("cells_u = {}", c.mesh.cells_u));
   line(fmt::format("cells_per_unit_c = {}", c.mesh.cells_per_unit_c));
+  line(fmt::format("stretch = {}", number(c.mesh.stretch)));
   line("");
   line("[solver]");
   line(fmt::format("limiter = {}", quoted(c.solver.limiter)));

@@ -18,7 +18,9 @@ struct MarginalCells {
   double inside = 0.0;  // sum of mass (compensated), or 1 when on the line
 };
 
-MarginalCells project(const model::Marginal& law, long n, double h, bool line_at_zero, const mesh::CellSplit& split)
+/// `face(i)` is the position of face i (face 0 at 0, face n at the extent).
+template <class Face>
+MarginalCells project(const model::Marginal& law, long n, Face face, bool line_at_zero, const mesh::CellSplit& split)
 {
   MarginalCells out;
   out.mass.assign(static_cast<std::size_t>(n), 0.0);
@@ -34,7 +36,7 @@ MarginalCells project(const model::Marginal& law, long n, double h, bool line_at
   } else {
     double previous = law.cdf(0.0);
     for (long i = 0; i < n; ++i) {
-      const double next = law.cdf(double(i + 1) * h);
+      const double next = law.cdf(face(i + 1));
       out.mass[static_cast<std::size_t>(i)] = next - previous;
       previous = next;
     }
@@ -59,8 +61,10 @@ PetscErrorCode set_initial_state(const RhsContext& ctx, const model::InitialLaw&
   PetscCall(VecSet(X, 0.0));
   Vec Xc, Xp;
   PetscCall(DMCompositeGetAccess(ctx.dm.pack, X, &Xc, &Xp));
-  const MarginalCells mu = project(initial.U, g.cells_u(), g.du(), P.line_u0, g.split_u(initial.U.at));
-  const MarginalCells mc = project(initial.C, g.cells_c(), g.dc(), P.line_c0, g.split_c(initial.C.at));
+  const MarginalCells mu =
+      project(initial.U, g.cells_u(), [&](long i) { return g.u_face(i); }, P.line_u0, g.split_u(initial.U.at));
+  const MarginalCells mc =
+      project(initial.C, g.cells_c(), [&](long j) { return g.c_face(j); }, P.line_c0, g.split_c(initial.C.at));
 
   if (!P.atom && !mu.on_line && !mc.on_line) {
     PetscInt xs, ys, xm, ym;

@@ -16,6 +16,7 @@ namespace {
 /// line {u = 0}; otherwise it enters the cells through the face u = 0 (column 0). A u_reset > 0 is
 /// split between the two columns whose centres bracket it (the mean potential is kept).
 struct ResetDestination {
+  bool keep = false;  // model.reset = false: the potential is kept, only the calcium jumps (MODEL.md §1)
   bool line = false;
   long i0 = 0;
   double w0 = 1.0;
@@ -26,6 +27,10 @@ struct ResetDestination {
 ResetDestination reset_destination(const Physics& ph, const NonlocalTerms& nl)
 {
   ResetDestination d;
+  if (!ph.params.reset) {
+    d.keep = true;
+    return d;
+  }
   if (ph.params.u_reset > 0.0) {
     d.i0 = ph.reset_split.first;
     d.w0 = ph.reset_split.w_first;
@@ -47,6 +52,7 @@ struct Depositor {
   bool root;
   long xs, xe, ys, ye, cells_c;
   const mesh::SingularParts& parts;
+  double sigma;  // the calcium rows' shift
 
   void add(double rate, const ResetDestination& d, long row, double w_row) const noexcept
   {
@@ -63,14 +69,53 @@ struct Depositor {
     if (d.i0 >= xs && d.i0 < xe) f[row][d.i0] += m * d.w0;
     if (d.i1 >= xs && d.i1 < xe) f[row][d.i1] += m * d.w1;
   }
-  /// Mass landing at calcium exactly 1 (from c = 0): half in each of the rows m - 1 and m, whose
-  /// centres are 1 -/+ dc/2, so the mean calcium is kept.
-  void add_at_c1(double rate, const ResetDestination& d, long m) const noexcept
+  /// Mass landing at calcium c (row position c + sigma in the calcium frame): split between the
+  /// two rows whose centres bracket it, so the mean calcium is kept (from c = 0 to c = 1 without
+  /// frame: half in each of the rows m - 1 and m).
+  void add_at_c(double rate, const ResetDestination& d, const mesh::Grid& grid, double c) const noexcept
   {
-    add(rate, d, m - 1, 0.5);
-    add(rate, d, m, 0.5);
+    const mesh::CellSplit split = grid.split_c(c + sigma);
+    if (split.outside) {
+      if (root) s[parts.lost_c_offset] += rate;
+      return;
+    }
+    add(rate, d, split.first, split.w_first);
+    if (split.w_first < 1.0) add(rate, d, split.first + 1, 1.0 - split.w_first);
+  }
+  /// Where spiking mass lands when it keeps its potential (model.reset = false): on the line
+  /// {u = 0} if it spikes there, otherwise in the columns of `at_u` (where it spiked).
+  ResetDestination keep_at(const mesh::CellSplit& at_u, bool on_line_u0) const noexcept
+  {
+    ResetDestination d;
+    d.line = on_line_u0;
+    d.i0 = at_u.first;
+    d.w0 = at_u.w_first;
+    if (at_u.w_first < 1.0) {
+      d.i1 = at_u.first + 1;
+      d.w1 = 1.0 - at_u.w_first;
+    }
+    return d;
   }
 };
+
+/// model.reset = false: the spiking mass of cell (i, j) moves to (i, j + m), an exact shift within
+/// the column (each rank owns whole columns then, see create_state_dm), or past c_max.
+void keep_potential_spikes(const Physics& ph, PetscScalar** q, const Depositor& dep)
+{
+  const long m = ph.grid.cells_per_unit_c(), nc = ph.grid.cells_c();
+  const double* phi = ph.phi_column.data();
+  double lost = 0.0;
+  for (long j = dep.ys; j < dep.ye; ++j) {
+    const PetscScalar* r = q[j];
+    if (j + m < nc) {
+      PetscScalar* out = dep.f[j + m];
+      for (long i = dep.xs; i < dep.xe; ++i) out[i] += phi[i] * r[i];
+    } else {
+      for (long i = dep.xs; i < dep.xe; ++i) lost += phi[i] * r[i];
+    }
+  }
+  dep.s[dep.parts.lost_c_offset] += lost;  // this rank's cells only: summed over the ranks
+}
 
 template <class L>
 void cell_terms(const RhsContext& ctx, const NonlocalTerms& nl, PetscScalar** q, const PetscScalar* parts,
@@ -79,19 +124,25 @@ void cell_terms(const RhsContext& ctx, const NonlocalTerms& nl, PetscScalar** q,
   const Physics& ph = ctx.physics;
   const auto& P = ph.parts;
   const long nu = ph.grid.cells_u(), nc = ph.grid.cells_c();
-  const double inv_du = 1.0 / ph.grid.du(), inv_dc = 1.0 / ph.grid.dc();
+  const double inv_dc = 1.0 / ph.grid.dc();
+  const double* inv_h = ph.inv_du_padded.data();      // column i at i + 2
+  const CellGeometry* geo = ph.geometry_padded.data();  // column i at i + 2
   const double* phi = ph.phi_column.data();
   const double* lu = ph.leak_u_face.data();
   const double* lc = ph.leak_c_face.data();
   const double drive = nl.input + nl.drive;
   double* s = ctx.parts_rhs.data();
   double* fu = ctx.flux_u.data();
+  double* rho = ctx.density_row.data();
   double* low = ctx.flux_c_low.data();
   double* high = ctx.flux_c_high.data();
 
   // Calcium-face fluxes (positive upward; the calcium velocity -leak_C is never positive, so the
   // upwind cell is the one above). Face ys first.
-  {
+  // In the calcium frame the rows move with the flow: no calcium fluxes.
+  const bool frame = ph.calcium_frame;
+  if (frame) std::fill(low, low + xm, 0.0);
+  if (!frame) {
     const PetscInt j = ys;
     const double b = -lc[j];
     for (PetscInt k = 0; k < xm; ++k) {
@@ -106,7 +157,7 @@ void cell_terms(const RhsContext& ctx, const NonlocalTerms& nl, PetscScalar** q,
   const PetscInt k_last = xs + xm == nu ? xm - 1 : xm;  // face u = u_max too
   for (PetscInt j = ys; j < ys + ym; ++j) {
     const PetscScalar* r = q[j];
-    if (j + 1 < nc) {
+    if (j + 1 < nc && !frame) {
       const double b = -lc[j + 1];
       const PetscScalar *rm = q[j - 1], *rp = q[j + 1], *rpp = q[j + 2];
       for (PetscInt k = 0; k < xm; ++k) {
@@ -116,10 +167,12 @@ void cell_terms(const RhsContext& ctx, const NonlocalTerms& nl, PetscScalar** q,
     } else {
       std::fill(high, high + xm, 0.0);  // nothing enters from above c_max
     }
-    // Potential-face fluxes: velocity I + p - leak_U(u_face).
+    // Potential-face fluxes: velocity I + p - leak_U(u_face), from the densities per unit potential
+    // (the columns may differ in width). rho[k + 2] is the density of column xs + k.
+    for (PetscInt k = -2; k < xm + 2; ++k) rho[k + 2] = r[xs + k] * inv_h[xs + k + 2];
     for (PetscInt k = k_first; k <= k_last; ++k) {
       const PetscInt i = xs + k;
-      fu[k] = muscl_flux<L>(drive - lu[i], r[i - 2], r[i - 1], r[i], r[i + 1], inv_du);
+      fu[k] = muscl_flux_density<L>(drive - lu[i], rho[k], rho[k + 1], rho[k + 2], rho[k + 3], geo[i + 1], geo[i + 2]);
     }
     if (k_first == 1) {
       // Face u = 0. Linear leak: outward drift moves cell mass onto the line {u = 0}; inward drift
@@ -129,7 +182,7 @@ void cell_terms(const RhsContext& ctx, const NonlocalTerms& nl, PetscScalar** q,
       double flux = 0.0;
       if (P.line_u0) {
         const double v0 = nl.v0;
-        flux = v0 < 0.0 ? v0 * inv_du * r[0] : (v0 > 0.0 ? v0 * inv_du * parts[P.line_u0_offset + j] : 0.0);
+        flux = v0 < 0.0 ? v0 * inv_h[2] * r[0] : (v0 > 0.0 ? v0 * inv_h[2] * parts[P.line_u0_offset + j] : 0.0);
         s[P.line_u0_offset + j] -= flux;
       }
       fu[0] = flux;
@@ -137,7 +190,7 @@ void cell_terms(const RhsContext& ctx, const NonlocalTerms& nl, PetscScalar** q,
     if (xs + xm == nu) {
       // Face u = u_max: outflow is lost (counted), nothing flows in.
       const double a = drive - lu[nu];
-      const double flux = a > 0.0 ? a * inv_du * r[nu - 1] : 0.0;
+      const double flux = a > 0.0 ? a * inv_h[nu + 1] * r[nu - 1] : 0.0;
       s[P.lost_u_offset] += flux;
       fu[xm] = flux;
     }
@@ -156,7 +209,7 @@ void singular_terms(const RhsContext& ctx, const NonlocalTerms& nl, const PetscS
   const Physics& ph = ctx.physics;
   const auto& P = ph.parts;
   const long nu = ph.grid.cells_u(), nc = ph.grid.cells_c(), m = ph.grid.cells_per_unit_c();
-  const double inv_du = 1.0 / ph.grid.du(), inv_dc = 1.0 / ph.grid.dc();
+  const double inv_dc = 1.0 / ph.grid.dc();
   const double drive = nl.input + nl.drive;
   const double phi0 = ph.phi_at_0;
   const bool root = dep.root;
@@ -164,16 +217,22 @@ void singular_terms(const RhsContext& ctx, const NonlocalTerms& nl, const PetscS
   const ResetDestination d = reset_destination(ph, nl);
 
   // J(t, c - 1): the mass that spiked in calcium row j re-enters in row j + m (an exact shift).
-  for (long j = 0; j < nc; ++j) {
-    const double J = ctx.reset_flux[static_cast<std::size_t>(j)];
-    if (J != 0.0) dep.add(J, d, j + m, 1.0);
-  }
+  // Without reset the cells' spikes stay in their columns (keep_potential_spikes).
+  if (!d.keep)
+    for (long j = 0; j < nc; ++j) {
+      const double J = ctx.reset_flux[static_cast<std::size_t>(j)];
+      if (J != 0.0) dep.add(J, d, j + m, 1.0);
+    }
+  // Without reset, mass at u = 0 spikes to u = 0 (the line {u = 0}, which exists wherever mass can
+  // sit at u = 0), mass at column i to column i.
+  const ResetDestination d_line_u0 = d.keep ? dep.keep_at(mesh::CellSplit{}, true) : d;
 
   if (P.line_u0) {
     const PetscScalar* line = parts + P.line_u0_offset;
     for (long j = 0; j < nc; ++j) {
       // Transport down in c (first-order upwind through face j, from row j); at c = 0 into the corner.
-      const double down = ph.leak_c_face[static_cast<std::size_t>(j)] * inv_dc * line[j];
+      // (In the calcium frame the line's rows move with the flow: relabelled by the driver.)
+      const double down = ph.calcium_frame ? 0.0 : ph.leak_c_face[static_cast<std::size_t>(j)] * inv_dc * line[j];
       const double spikes = phi0 * line[j];  // the line spikes at phi(0)
       if (root) {
         s[P.line_u0_offset + j] -= down + spikes;
@@ -182,7 +241,7 @@ void singular_terms(const RhsContext& ctx, const NonlocalTerms& nl, const PetscS
         else if (P.corner)
           s[P.corner_offset] += down;
       }
-      dep.add(spikes, d, j + m, 1.0);
+      dep.add(spikes, d_line_u0, j + m, 1.0);
     }
   }
   if (P.line_c0) {
@@ -190,24 +249,25 @@ void singular_terms(const RhsContext& ctx, const NonlocalTerms& nl, const PetscS
     for (long i = 0; i < nu; ++i) {
       const double spikes = ph.phi_column[static_cast<std::size_t>(i)] * line[i];
       if (root) s[P.line_c0_offset + i] -= spikes;
-      dep.add_at_c1(spikes, d, m);
+      dep.add_at_c(spikes, d.keep ? dep.keep_at(mesh::CellSplit{i, 1.0, false}, false) : d, ph.grid, 1.0);
     }
     if (root) {
       // Transport along c = 0 in u, first-order upwind, with the cells' face velocities.
       for (long i = 1; i < nu; ++i) {
-        const double flux = upwind_flux(drive - ph.leak_u_face[static_cast<std::size_t>(i)], line[i - 1], line[i], inv_du);
+        const double a = drive - ph.leak_u_face[static_cast<std::size_t>(i)];
+        const double flux = a * (a > 0.0 ? line[i - 1] * ph.inv_du(i - 1) : line[i] * ph.inv_du(i));
         s[P.line_c0_offset + i - 1] -= flux;
         s[P.line_c0_offset + i] += flux;
       }
       if (P.corner) {
         const double v0 = nl.v0;
-        const double flux = v0 > 0.0 ? v0 * inv_du * parts[P.corner_offset] : v0 * inv_du * line[0];
+        const double flux = v0 * ph.inv_du(0) * (v0 > 0.0 ? parts[P.corner_offset] : line[0]);
         s[P.corner_offset] -= flux;
         s[P.line_c0_offset] += flux;
       }
       const double a = drive - ph.leak_u_face[static_cast<std::size_t>(nu)];
       if (a > 0.0) {
-        const double flux = a * inv_du * line[nu - 1];
+        const double flux = a * ph.inv_du(nu - 1) * line[nu - 1];
         s[P.line_c0_offset + nu - 1] -= flux;
         s[P.lost_u_offset] += flux;
       }
@@ -216,7 +276,7 @@ void singular_terms(const RhsContext& ctx, const NonlocalTerms& nl, const PetscS
   if (P.corner) {
     const double spikes = phi0 * parts[P.corner_offset];
     if (root) s[P.corner_offset] -= spikes;
-    dep.add_at_c1(spikes, d, m);
+    dep.add_at_c(spikes, d_line_u0, ph.grid, 1.0);
   }
   if (P.atom) {
     // The atom moves along its characteristic and loses weight at rate phi(U) into the reset
@@ -228,13 +288,10 @@ void singular_terms(const RhsContext& ctx, const NonlocalTerms& nl, const PetscS
       s[P.atom_offset + 1] += ph.params.leak_C.velocity(C, 0.0);
       s[P.atom_offset + 2] -= spikes;
     }
-    const mesh::CellSplit split = ph.grid.split_c((C > 0.0 ? C : 0.0) + 1.0);
-    if (split.outside) {
-      if (root) s[P.lost_c_offset] += spikes;
-    } else {
-      dep.add(spikes, d, split.first, split.w_first);
-      if (split.w_first < 1.0) dep.add(spikes, d, split.first + 1, 1.0 - split.w_first);
-    }
+    // Without reset the spikes keep the atom's potential U (on the line {u = 0} if it sits there).
+    const ResetDestination da =
+        d.keep ? dep.keep_at(ph.grid.split_u(U > 0.0 ? U : 0.0), P.line_u0 && U <= 0.0) : d;
+    dep.add_at_c(spikes, da, ph.grid, (C > 0.0 ? C : 0.0) + 1.0);
   }
 }
 
@@ -262,7 +319,7 @@ PetscErrorCode load_state(const RhsContext& ctx, Vec X)
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode compute_nonlocal_terms(const RhsContext& ctx, double input, NonlocalTerms* out)
+PetscErrorCode compute_nonlocal_terms(const RhsContext& ctx, double input, double sigma, NonlocalTerms* out)
 {
   PetscFunctionBeginUser;
   PetscCall(PetscLogEventBegin(ctx.event_nonlocal, 0, 0, 0, 0));
@@ -287,11 +344,16 @@ PetscErrorCode compute_nonlocal_terms(const RhsContext& ctx, double input, Nonlo
   // p(t) = < phi(u) (w0 + w1 c) > (MODEL.md §3): cells at their centres, then the singular parts.
   const double w0 = ph.params.w0, w1 = ph.params.w1;
   double p = 0.0;
-  for (long j = 0; j < g.cells_c(); ++j) p += (w0 + w1 * g.c_center(j)) * ctx.reset_flux[static_cast<std::size_t>(j)];
+  auto row_c = [&](long j) {
+    double c, c2;
+    ph.row_calcium(j, sigma, &c, &c2);
+    return c;
+  };
+  for (long j = 0; j < g.cells_c(); ++j) p += (w0 + w1 * row_c(j)) * ctx.reset_flux[static_cast<std::size_t>(j)];
   const PetscScalar* parts;
   PetscCall(VecGetArrayRead(ctx.parts_local, &parts));
   if (P.line_u0)
-    for (long j = 0; j < g.cells_c(); ++j) p += ph.phi_at_0 * (w0 + w1 * g.c_center(j)) * parts[P.line_u0_offset + j];
+    for (long j = 0; j < g.cells_c(); ++j) p += ph.phi_at_0 * (w0 + w1 * row_c(j)) * parts[P.line_u0_offset + j];
   if (P.line_c0)
     for (long i = 0; i < g.cells_u(); ++i) p += ph.phi_column[static_cast<std::size_t>(i)] * w0 * parts[P.line_c0_offset + i];
   if (P.corner) p += ph.phi_at_0 * w0 * parts[P.corner_offset];
@@ -303,6 +365,7 @@ PetscErrorCode compute_nonlocal_terms(const RhsContext& ctx, double input, Nonlo
   out->input = input;
   out->drive = p;
   out->v0 = input + p - ph.leak_u_face[0];
+  out->sigma = sigma;
   PetscCall(PetscLogEventEnd(ctx.event_nonlocal, 0, 0, 0, 0));
   PetscFunctionReturn(0);
 }
@@ -322,7 +385,7 @@ PetscErrorCode rhs_function(TS ts, PetscReal t, Vec X, Vec F, void* raw)
 
   PetscCall(load_state(ctx, X));
   NonlocalTerms nl;
-  PetscCall(compute_nonlocal_terms(ctx, input, &nl));
+  PetscCall(compute_nonlocal_terms(ctx, input, ctx.sigma_at(t), &nl));
 
   PetscInt xs, ys, xm, ym;
   PetscCall(DMDAGetCorners(ctx.dm.cells, &xs, &ys, nullptr, &xm, &ym, nullptr));
@@ -340,8 +403,9 @@ PetscErrorCode rhs_function(TS ts, PetscReal t, Vec X, Vec F, void* raw)
     case Limiter::van_leer: cell_terms<VanLeer>(ctx, nl, q, parts, f, xs, ys, xm, ym); break;
     case Limiter::mc: cell_terms<MonotonizedCentral>(ctx, nl, q, parts, f, xs, ys, xm, ym); break;
   }
-  const Depositor dep{f, ctx.parts_rhs.data(), ctx.rank == 0, xs, xs + xm, ys, ys + ym, ph.grid.cells_c(), ph.parts};
+  const Depositor dep{f, ctx.parts_rhs.data(), ctx.rank == 0, xs, xs + xm, ys, ys + ym, ph.grid.cells_c(), ph.parts, nl.sigma};
   singular_terms(ctx, nl, parts, dep);
+  if (!ph.params.reset) keep_potential_spikes(ph, q, dep);
 
   PetscCall(VecRestoreArrayRead(ctx.parts_local, &parts));
   PetscCall(DMDAVecRestoreArray(ctx.dm.cells, Fc, &f));

@@ -16,7 +16,8 @@ PetscErrorCode load_state(const RhsContext& ctx, Vec X);
 /// From the loaded local state: J_j = sum_i phi(u_i) m_ij (into ctx.reset_flux, reduced over the
 /// ranks with one Allreduce) and p(t) = < phi(u) (w0 + w1 c) > over cells and singular parts.
 /// `input` is I(t). Collective.
-PetscErrorCode compute_nonlocal_terms(const RhsContext& ctx, double input, NonlocalTerms* out);
+/// `sigma` is the calcium rows' shift (0 unless the calcium frame is on).
+PetscErrorCode compute_nonlocal_terms(const RhsContext& ctx, double input, double sigma, NonlocalTerms* out);
 
 /// dX/dt = F(t, X): fluxes face by face (each computed once, subtracted from one cell and added to
 /// the next), the killing -phi(u) rho, the reset flux J(t, c - 1) re-entering at u = u_reset, and

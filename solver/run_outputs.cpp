@@ -23,7 +23,7 @@ std::string summary_json(const model::Case& c, const Solution& s, const RunInfo&
   j["stf_git_hash"] = io::stf_git_hash;
   j["mesh"] = {{"u_max", g.u_max()},   {"c_max", g.c_max()},           {"cells_u", g.cells_u()},
                {"cells_c", g.cells_c()}, {"cells_per_unit_c", g.cells_per_unit_c()}, {"du", g.du()},
-               {"dc", g.dc()},         {"cells", g.cells()}};
+               {"stretch", g.stretch()}, {"du_min", g.du(0)}, {"dc", g.dc()},         {"cells", g.cells()}};
   j["solver"] = {{"ts_type", s.ts_type}, {"limiter", c.solver.limiter}, {"cfl", c.solver.cfl}, {"ranks", info.ranks},
                  {"petsc_options", info.petsc_args}};
   j["steps"] = s.steps;

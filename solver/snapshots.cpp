@@ -16,6 +16,8 @@ PetscErrorCode gather_snapshot(const RhsContext& ctx, Vec X, double t, DensitySn
   out->cells_u = g.cells_u();
   out->cells_c = g.cells_c();
   out->du = g.du();
+  out->u_faces = g.u_faces();
+  out->c_shift = ctx.sigma_at(t);
   out->dc = g.dc();
   Vec Xc, Xp, natural, seq;
   VecScatter to_zero;
@@ -64,14 +66,28 @@ PetscErrorCode write_snapshot_vts(const DensitySnapshot& snapshot, const std::fi
   PetscCall(DMSetUp(da));
   PetscCall(DMDASetFieldName(da, 0, "density"));
   // Values sit at the cell centres.
-  PetscCall(DMDASetUniformCoordinates(da, 0.5 * snapshot.du, (double(nu) - 0.5) * snapshot.du, 0.5 * snapshot.dc,
-                                      (double(nc) - 0.5) * snapshot.dc, 0.0, 0.0));
+  PetscCall(DMDASetUniformCoordinates(da, 0.5 * snapshot.du, (double(nu) - 0.5) * snapshot.du,
+                                      0.5 * snapshot.dc - snapshot.c_shift, (double(nc) - 0.5) * snapshot.dc - snapshot.c_shift,
+                                      0.0, 0.0));
+  const bool stretched = snapshot.u_faces.size() == std::size_t(nu) + 1;
+  if (stretched) {
+    Vec coordinates;
+    PetscScalar* x;
+    PetscCall(DMGetCoordinates(da, &coordinates));
+    PetscCall(VecGetArray(coordinates, &x));
+    for (PetscInt j = 0; j < nc; ++j)
+      for (PetscInt i = 0; i < nu; ++i) x[2 * (j * nu + i)] = 0.5 * (snapshot.u_faces[std::size_t(i)] + snapshot.u_faces[std::size_t(i) + 1]);
+    PetscCall(VecRestoreArray(coordinates, &x));
+  }
   PetscCall(DMCreateGlobalVector(da, &density));
   PetscCall(PetscObjectSetName(reinterpret_cast<PetscObject>(density), "density"));
   PetscScalar* a;
   PetscCall(VecGetArray(density, &a));
-  const double inv_area = 1.0 / (snapshot.du * snapshot.dc);
-  for (std::size_t k = 0; k < snapshot.cell_mass.size(); ++k) a[k] = snapshot.cell_mass[k] * inv_area;
+  for (std::size_t k = 0; k < snapshot.cell_mass.size(); ++k) {
+    const std::size_t i = k % std::size_t(nu);
+    const double du = stretched ? snapshot.u_faces[i + 1] - snapshot.u_faces[i] : snapshot.du;
+    a[k] = snapshot.cell_mass[k] / (du * snapshot.dc);
+  }
   PetscCall(VecRestoreArray(density, &a));
   PetscCall(PetscViewerVTKOpen(PETSC_COMM_SELF, path.c_str(), FILE_MODE_WRITE, &viewer));
   PetscCall(VecView(density, viewer));

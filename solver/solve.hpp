@@ -24,7 +24,10 @@ struct SolveOptions {
 struct DensitySnapshot {
   double t = 0.0;
   long cells_u = 0, cells_c = 0;
-  double du = 0.0, dc = 0.0;
+  double du = 0.0, dc = 0.0;     // du: the mean potential width u_max / cells_u (every column's when mesh.stretch = 1)
+  std::vector<double> u_faces;   // the cells_u + 1 potential faces (column i spans [u_faces[i], u_faces[i + 1]])
+  double c_shift = 0.0;          // linear calcium leak: row j spans [j dc - c_shift, (j + 1) dc - c_shift] (the rows
+                                 // move with the flow; row 0's part below 0 is at c = 0); 0 otherwise
   std::vector<double> cell_mass;  // mass in each cell, index j * cells_u + i (calcium row j, potential column i)
   std::vector<double> line_u0;    // mass on {u = 0} per calcium row (empty if the potential leak is exponential)
   std::vector<double> line_c0;    // mass on {c = 0} per potential column (empty if the calcium leak is exponential)

@@ -29,7 +29,7 @@ struct CompensatedSum {
 PetscErrorCode summarize_state(const RhsContext& ctx, Vec X, double t, StateSummary* out)
 {
   PetscFunctionBeginUser;
-  (void)t;
+  const double sigma = ctx.sigma_at(t);  // the calcium rows' shift (calcium frame only)
   const Physics& ph = ctx.physics;
   const auto& g = ph.grid;
   const auto& P = ph.parts;
@@ -57,14 +57,15 @@ PetscErrorCode summarize_state(const RhsContext& ctx, Vec X, double t, StateSumm
       ru += u * v;
       ruu += u * u * v;
     }
-    const double c = g.c_center(j);
+    double c, c2;
+    ph.row_calcium(j, sigma, &c, &c2);
     sums[0] += rm;
     sums[1] += rphi;
     sums[2] += (w0 + w1 * c) * rphi;
     sums[3] += ru;
     sums[4] += c * rm;
     sums[5] += ruu;
-    sums[6] += c * c * rm;
+    sums[6] += c2 * rm;
   }
   PetscCall(DMDAVecRestoreArrayRead(ctx.dm.cells, ctx.cells_local, &q));
   sums[7] = mass.sum;
@@ -87,7 +88,11 @@ PetscErrorCode summarize_state(const RhsContext& ctx, Vec X, double t, StateSumm
     acc.add(weight, u, c, phi_u);
   };
   if (P.line_u0)
-    for (long j = 0; j < g.cells_c(); ++j) singular(s[P.line_u0_offset + j], 0.0, g.c_center(j), ph.phi_at_0);
+    for (long j = 0; j < g.cells_c(); ++j) {
+      double c, c2;
+      ph.row_calcium(j, sigma, &c, &c2);
+      singular(s[P.line_u0_offset + j], 0.0, c, ph.phi_at_0);
+    }
   if (P.line_c0)
     for (long i = 0; i < g.cells_u(); ++i)
       singular(s[P.line_c0_offset + i], g.u_center(i), 0.0, ph.phi_column[static_cast<std::size_t>(i)]);

@@ -52,7 +52,7 @@ PetscErrorCode pre_step(TS ts)
   PetscCall(TSGetSolution(ts, &X));
   PetscCall(load_state(ctx, X));
   NonlocalTerms nl;
-  PetscCall(compute_nonlocal_terms(ctx, ctx.physics.params.input.value(t), &nl));
+  PetscCall(compute_nonlocal_terms(ctx, ctx.physics.params.input.value(t), ctx.sigma_at(t), &nl));
   PetscCheck(std::isfinite(nl.drive), ctx.comm, PETSC_ERR_FP, "the drive p(t) is not finite at t = %g", double(t));
   double dt = cfl_time_step(ctx.physics, nl, control.cfl, control.ssp_coefficient);
   const double remaining = t_stop - t;
@@ -123,11 +123,65 @@ struct Resources {
   }
 };
 
+/// The calcium frame (linear calcium leak): at every multiple of dc / beta the rows have moved
+/// down by exactly one row. Relabel them: row j + 1 becomes row j, row 0 (now entirely at c <= 0)
+/// joins the line {c = 0}, the line {u = 0}'s row 0 joins the corner. Collective; every rank owns
+/// whole columns in the frame.
+PetscErrorCode relabel_calcium_rows(const RhsContext& ctx, Vec X, double t)
+{
+  PetscFunctionBeginUser;
+  const auto& g = ctx.physics.grid;
+  const auto& P = ctx.physics.parts;
+  const long nu = g.cells_u(), nc = g.cells_c();
+  Vec Xc, Xp;
+  PetscCall(DMCompositeGetAccess(ctx.dm.pack, X, &Xc, &Xp));
+  PetscInt xs, ys, xm, ym;
+  PetscCall(DMDAGetCorners(ctx.dm.cells, &xs, &ys, nullptr, &xm, &ym, nullptr));
+  PetscCheck(ys == 0 && ym == nc, ctx.comm, PETSC_ERR_PLIB, "the calcium frame needs whole columns on every rank");
+  std::vector<double> to_line(static_cast<std::size_t>(nu), 0.0), on_root(static_cast<std::size_t>(nu), 0.0);
+  PetscScalar** q;
+  PetscCall(DMDAVecGetArray(ctx.dm.cells, Xc, &q));
+  for (PetscInt i = xs; i < xs + xm; ++i) {
+    to_line[static_cast<std::size_t>(i)] = q[0][i];
+    for (long j = 0; j + 1 < nc; ++j) q[j][i] = q[j + 1][i];
+    q[nc - 1][i] = 0.0;
+  }
+  PetscCall(DMDAVecRestoreArray(ctx.dm.cells, Xc, &q));
+  PetscCallMPI(MPI_Reduce(to_line.data(), on_root.data(), static_cast<int>(nu), MPI_DOUBLE, MPI_SUM, 0, ctx.comm));
+  if (ctx.rank == 0) {
+    PetscScalar* s;
+    PetscCall(VecGetArray(Xp, &s));
+    for (long i = 0; i < nu; ++i) s[P.line_c0_offset + i] += on_root[static_cast<std::size_t>(i)];
+    if (P.line_u0) {
+      PetscScalar* line = s + P.line_u0_offset;
+      s[P.corner_offset] += line[0];
+      for (long j = 0; j + 1 < nc; ++j) line[j] = line[j + 1];
+      line[nc - 1] = 0.0;
+    }
+    PetscCall(VecRestoreArray(Xp, &s));
+  }
+  PetscCall(DMCompositeRestoreAccess(ctx.dm.pack, X, &Xc, &Xp));
+  ctx.frame_start = t;
+  PetscFunctionReturn(0);
+}
+
+/// The relabelling times of the calcium frame in (0, end]: multiples of dc / beta.
+std::vector<double> relabel_times(const Physics& ph, double end)
+{
+  std::vector<double> times;
+  if (!ph.calcium_frame || !(ph.beta > 0.0)) return times;
+  const double period = ph.grid.dc() / ph.beta;
+  for (long k = 1; double(k) * period <= end * (1.0 + 1e-12); ++k) times.push_back(double(k) * period);
+  return times;
+}
+
 std::vector<double> stop_times(const model::Case& c, const std::vector<double>& samples,
-                               const std::vector<double>& snapshots)
+                               const std::vector<double>& snapshots, const std::vector<double>& relabels)
 {
   const double end = c.time.end;
   std::vector<double> stops(samples.begin(), samples.end());
+  for (double s : relabels)
+    if (s > 0.0 && s <= end) stops.push_back(s);
   for (double s : snapshots)
     if (s > 0.0 && s <= end) stops.push_back(s);
   for (double t = c.model.input.next_change_after(0.0); t < end; t = c.model.input.next_change_after(t))
@@ -170,7 +224,6 @@ void check_state(const StateSummary& s, const model::Case& c, const mesh::Grid& 
 
 void validate(const model::Case& c, const mesh::Grid& g)
 {
-  if (!c.model.reset) throw SolverFailure("model.reset = false is not supported by the limit solver");
   if (c.model.u_reset < 0.0 || c.model.u_reset >= g.u_max())
     throw SolverFailure("model.u_reset = " + fmt_g(c.model.u_reset) + " must lie in [0, mesh.u_max = " +
                         fmt_g(g.u_max()) + ")");
@@ -206,7 +259,7 @@ Solution solve(const model::Case& c, const SolveOptions& options, MPI_Comm comm)
   ctx.comm = comm;
   MPI_Comm_rank(comm, &ctx.rank);
   Resources res;
-  petsc_check(mesh::create_state_dm(comm, grid, parts, &ctx.dm), "creating the mesh");
+  petsc_check(mesh::create_state_dm(comm, grid, parts, !c.model.reset || ctx.physics.calcium_frame, &ctx.dm), "creating the mesh");
   res.ctx = &ctx;
   petsc_check(DMGetLocalVector(ctx.dm.cells, &ctx.cells_local), "DMGetLocalVector");
   petsc_check(DMGetLocalVector(ctx.dm.parts, &ctx.parts_local), "DMGetLocalVector");
@@ -216,6 +269,7 @@ Solution solve(const model::Case& c, const SolveOptions& options, MPI_Comm comm)
   ctx.parts_rhs.assign(static_cast<std::size_t>(parts.size), 0.0);
   ctx.parts_sum.assign(static_cast<std::size_t>(parts.size), 0.0);
   ctx.flux_u.assign(static_cast<std::size_t>(xm + 1), 0.0);
+  ctx.density_row.assign(static_cast<std::size_t>(xm + 4), 0.0);
   ctx.flux_c_low.assign(static_cast<std::size_t>(xm), 0.0);
   ctx.flux_c_high.assign(static_cast<std::size_t>(xm), 0.0);
   PetscClassId class_id;
@@ -254,7 +308,9 @@ Solution solve(const model::Case& c, const SolveOptions& options, MPI_Comm comm)
     sol.ts_type = type;
   }
   const std::vector<double> samples = c.time.sample_times();
-  const std::vector<double> stops = stop_times(c, samples, options.snapshot_times);
+  const std::vector<double> relabels = relabel_times(ctx.physics, c.time.end);
+  const std::vector<double> stops = stop_times(c, samples, options.snapshot_times, relabels);
+  std::size_t next_relabel = 0;
   model::ExitTimeDetector exit_detector(c.region);
   const bool show_progress = options.progress && ctx.rank == 0 && ::isatty(STDERR_FILENO);
 
@@ -298,6 +354,12 @@ Solution solve(const model::Case& c, const SolveOptions& options, MPI_Comm comm)
     petsc_check(TSGetTime(ts, &t), "TSGetTime");
     if (!near(t, stop, c.time.end))
       throw SolverFailure("the time stepper stopped at t = " + fmt_g(t) + " instead of " + fmt_g(stop));
+    // At a relabelling time the rows have moved down by one: relabel first, so the state and its
+    // shift (0 again) describe the same positions for the observables.
+    while (next_relabel < relabels.size() && relabels[next_relabel] <= stop + 1e-12 * c.time.end) {
+      petsc_check(relabel_calcium_rows(ctx, res.X, stop), "relabelling the calcium rows");
+      ++next_relabel;
+    }
     record(stop);
   }
   if (show_progress) fmt::print(stderr, "\n");

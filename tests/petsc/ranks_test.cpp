@@ -73,3 +73,26 @@ TEST_CASE("1 rank and 2 ranks give the same observables and exit time: a Dirac s
   c.time.sample = 0.02;
   compare_one_and_two_ranks(c);
 }
+
+TEST_CASE("1 rank and 2 ranks agree without reset, on stretched potential cells, with lines and an atom")
+{
+  // reset = false splits the cells over the ranks in u only (a spike moves mass up its column);
+  // the stretched cells carry per-column widths across the rank boundary.
+  auto c = test::base_case();
+  c.model.phi = test::hill_rate(5.0, 1.0, 4.0);
+  c.model.leak_U = {model::LeakKind::linear, 1.0};
+  c.model.leak_C = {model::LeakKind::linear, 3.0};
+  c.model.w0 = 0.2;
+  c.model.w1 = 0.3;
+  c.model.reset = false;
+  c.initial.U = test::dirac(1.5);
+  c.initial.C = test::dirac(2.0);
+  c.mesh.u_max = 12.0;
+  c.mesh.c_max = 24.0;  // without reset calcium only grows by spikes: P(22 spikes by t = 0.6) ~ 1e-12
+  c.mesh.stretch = 5.0;
+  c.mesh.cells_u = 48;
+  c.mesh.cells_per_unit_c = 4;
+  c.time.end = 0.6;
+  c.time.sample = 0.05;
+  compare_one_and_two_ranks(c);
+}
