@@ -49,8 +49,10 @@ std::string gnuplot_quote(const std::string& text)
   return out + "'";
 }
 
-void run_gnuplot(const std::filesystem::path& folder, const std::string& stem, const std::string& script)
+void run_gnuplot(const std::filesystem::path& given_folder, const std::string& stem, const std::string& script)
 {
+  // Absolute paths: the child changes into the folder before it opens its log file.
+  const std::filesystem::path folder = std::filesystem::absolute(given_folder);
   const auto script_path = folder / (stem + ".gp");
   const auto png_path = folder / (stem + ".png");
   const auto log_path = folder / (stem + ".log");

@@ -8,6 +8,7 @@ CellLaw potential_marginal(const solver::DensitySnapshot& s)
   CellLaw law;
   law.x0 = 0.0;
   law.dx = s.du;
+  law.faces = s.u_faces;  // stretched potential cells (mesh.stretch > 1)
   law.cell_mass.assign(static_cast<std::size_t>(s.cells_u), 0.0);
   for (long j = 0; j < s.cells_c; ++j)
     for (long i = 0; i < s.cells_u; ++i) law.cell_mass[std::size_t(i)] += s.cell_mass[std::size_t(j * s.cells_u + i)];
@@ -23,7 +24,8 @@ CellLaw potential_marginal(const solver::DensitySnapshot& s)
 CellLaw calcium_marginal(const solver::DensitySnapshot& s)
 {
   CellLaw law;
-  law.x0 = 0.0;
+  // With a linear calcium leak the rows move down with the flow: row j starts at j dc - c_shift.
+  law.x0 = -s.c_shift;
   law.dx = s.dc;
   law.cell_mass.assign(static_cast<std::size_t>(s.cells_c), 0.0);
   for (long j = 0; j < s.cells_c; ++j)

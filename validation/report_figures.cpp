@@ -40,6 +40,23 @@ std::vector<FigureFile> make_report_figures(const ReportData& data, const std::f
     h.du = snap->du;
     h.dc = snap->dc;
     h.cell_mass = snap->cell_mass;
+    if (snap->u_faces.size() == std::size_t(snap->cells_u + 1)) {
+      // Stretched potential cells: the picture samples the density on uniform columns (four per
+      // stretched cell on average), each taking the density of the cell that holds its centre.
+      const long columns = 4 * snap->cells_u;
+      const double width = snap->u_faces.back() / double(columns);
+      h.cells_u = columns;
+      h.du = width;
+      h.cell_mass.assign(std::size_t(columns * snap->cells_c), 0.0);
+      for (long i = 0; i < columns; ++i) {
+        const double u = (double(i) + 0.5) * width;
+        auto cell = long(std::upper_bound(snap->u_faces.begin(), snap->u_faces.end(), u) - snap->u_faces.begin()) - 1;
+        cell = std::clamp(cell, 0L, snap->cells_u - 1);
+        const double cell_width = snap->u_faces[std::size_t(cell + 1)] - snap->u_faces[std::size_t(cell)];
+        for (long j = 0; j < snap->cells_c; ++j)
+          h.cell_mass[std::size_t(j * columns + i)] = snap->cell_mass[std::size_t(j * snap->cells_u + cell)] * width / cell_width;
+      }
+    }
     for (const auto& a : snap->atoms)
       if (a.weight > 1e-9) h.atoms.push_back({a.u, a.c, a.weight});  // atoms that still hold mass
     if (largest)

@@ -20,7 +20,7 @@ double CellLaw::mean() const
   const double m = total_mass();
   if (!(m > 0.0)) throw std::invalid_argument("CellLaw::mean: no mass");
   double s = 0.0;
-  for (std::size_t k = 0; k < cell_mass.size(); ++k) s += cell_mass[k] * (x0 + (double(k) + 0.5) * dx);
+  for (std::size_t k = 0; k < cell_mass.size(); ++k) s += cell_mass[k] * 0.5 * (edge(k) + edge(k + 1));
   for (const auto& a : atoms) s += a.mass * a.x;
   return s / m;
 }
@@ -42,7 +42,8 @@ double wasserstein1(std::vector<double> sample, const CellLaw& law)
   if (sample.empty()) throw std::invalid_argument("wasserstein1: empty sample");
   const double total = law.total_mass();
   if (!(total > 0.0)) throw std::invalid_argument("wasserstein1: the law has no mass");
-  if (!(law.dx > 0.0)) throw std::invalid_argument("wasserstein1: cell width must be positive");
+  if (law.faces.empty() ? !(law.dx > 0.0) : law.faces.size() != law.cell_mass.size() + 1)
+    throw std::invalid_argument("wasserstein1: cells need a positive width or cell_mass.size() + 1 faces");
   std::sort(sample.begin(), sample.end());
   auto atoms = law.atoms;
   std::sort(atoms.begin(), atoms.end(), [](const auto& a, const auto& b) { return a.x < b.x; });
@@ -53,18 +54,23 @@ double wasserstein1(std::vector<double> sample, const CellLaw& law)
   for (std::size_t k = 0; k < cells; ++k) edge_cdf[k + 1] = edge_cdf[k] + law.cell_mass[k] / total;
   // Continuous part of G at x: linear inside cells, flat outside.
   auto continuous_cdf = [&](double x) {
-    if (cells == 0) return 0.0;
-    const double s = (x - law.x0) / law.dx;
-    if (s <= 0.0) return 0.0;
-    if (s >= double(cells)) return edge_cdf[cells];
-    const auto k = std::min(static_cast<std::size_t>(s), cells - 1);
-    return edge_cdf[k] + (s - double(k)) * (edge_cdf[k + 1] - edge_cdf[k]);
+    if (cells == 0 || x <= law.edge(0)) return 0.0;
+    if (x >= law.edge(cells)) return edge_cdf[cells];
+    std::size_t k = 0;
+    if (law.faces.empty()) {
+      k = std::min(static_cast<std::size_t>((x - law.x0) / law.dx), cells - 1);
+    } else {
+      k = static_cast<std::size_t>(std::upper_bound(law.faces.begin(), law.faces.end(), x) - law.faces.begin()) - 1;
+      k = std::min(k, cells - 1);
+    }
+    const double s = (x - law.edge(k)) / (law.edge(k + 1) - law.edge(k));
+    return edge_cdf[k] + s * (edge_cdf[k + 1] - edge_cdf[k]);
   };
 
   // Breakpoints: cell edges, atoms and sample points, merged in order.
   std::vector<double> points;
   points.reserve(cells + 1 + atoms.size() + sample.size());
-  for (std::size_t k = 0; k <= cells; ++k) points.push_back(law.x0 + double(k) * law.dx);
+  for (std::size_t k = 0; k <= cells; ++k) points.push_back(law.edge(k));
   for (const auto& a : atoms) points.push_back(a.x);
   points.insert(points.end(), sample.begin(), sample.end());
   std::sort(points.begin(), points.end());

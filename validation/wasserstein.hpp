@@ -14,6 +14,7 @@ namespace stf::validation {
 struct CellLaw {
   double x0 = 0.0;
   double dx = 1.0;
+  std::vector<double> faces;  // if not empty: the cell_mass.size() + 1 edges of non-uniform cells
   std::vector<double> cell_mass;
   struct Atom {
     double x, mass;
@@ -21,6 +22,8 @@ struct CellLaw {
   std::vector<Atom> atoms;
 
   double total_mass() const noexcept;
+  /// Edge k of the cells: faces[k], or x0 + k dx for uniform cells.
+  double edge(std::size_t k) const noexcept { return faces.empty() ? x0 + double(k) * dx : faces[k]; }
   /// Mean of the normalised law (cells contribute their midpoints).
   double mean() const;
 };

@@ -26,10 +26,11 @@ TEST_CASE("the exit time increases with c0 on the memory case (memory curve)")
   const fs::path out = fs::path(STF_BINARY_DIR) / "test-output" / "sweep_memory_c0";
   fs::remove_all(out);
   fs::create_directories(out.parent_path());
-  // One mesh for every c0 (the automatic u_max grows with c0) and a horizon that holds the longest memory, with du = 0.4 so that phi at the centre of
-  // the first cell is well below the region threshold; the particles use 400 neurons.
+  // One potential extent for every c0 (the drive grows with c0), the calcium extent automatic (it
+  // must hold c0 = 20), the case's stretched cells, and a horizon that holds the longest memory;
+  // the particles use 400 neurons.
   const std::string cmd = std::string(STF_BINARY_DIR) + "/stf sweep " + STF_SOURCE_DIR +
-                          "/cases/memory.toml --set time.end=20 --set mesh.u_max=80 --set mesh.cells_u=200 --vary initial.C.at=5:20:4 --neurons 400 "
+                          "/cases/memory.toml --set time.end=20 --set mesh.u_max=80 --set mesh.c_max=auto --vary initial.C.at=5:20:4 --neurons 400 "
                           "--replicas 8 --out " + out.string() + " > " + out.string() + ".log 2>&1";
   const int status = std::system(cmd.c_str());
   INFO("command: " << cmd << "\n" << read_text(out.string() + ".log"));
