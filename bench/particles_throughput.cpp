@@ -4,6 +4,7 @@
 // the N = 1e6 run to end = 30 in under 15 s).
 //
 //   particles_throughput [CASE] [--max-neurons N] [--stepped-dt DT] [--stepped-end T]
+//   particles_throughput [CASE] --profile N [--repeat K]   (only the exact whole run, K times: for perf)
 #include <mpi.h>
 
 #include <chrono>
@@ -18,7 +19,7 @@
 namespace {
 
 struct Figure {
-  long spikes;
+  long spikes, proposals;
   double seconds;
   std::optional<double> exit_time;
 };
@@ -29,7 +30,7 @@ Figure measure(Run run)
   const auto t0 = std::chrono::steady_clock::now();
   const stf::particles::ReplicaOutput out = run();
   const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return {out.spikes, s, out.exit_time};
+  return {out.spikes, out.proposals, s, out.exit_time};
 }
 
 }  // namespace
@@ -41,14 +42,42 @@ int main(int argc, char** argv)
   long max_n = 1000000;
   double dt = 1e-3;
   double stepped_end = 0.5;
+  long profile_n = 0;
+  int repeat = 20;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--max-neurons" && i + 1 < argc) max_n = std::atol(argv[++i]);
     else if (a == "--stepped-dt" && i + 1 < argc) dt = std::atof(argv[++i]);
     else if (a == "--stepped-end" && i + 1 < argc) stepped_end = std::atof(argv[++i]);
+    else if (a == "--profile" && i + 1 < argc) profile_n = std::atol(argv[++i]);
+    else if (a == "--repeat" && i + 1 < argc) repeat = std::atoi(argv[++i]);
+    else if (!a.empty() && a[0] == '-') {
+      fmt::print(stderr, "particles_throughput: unknown option {}\n", a);
+      MPI_Finalize();
+      return 2;
+    }
     else case_path = a;
   }
   const stf::model::Case c = stf::model::read_case(case_path);
+  if (profile_n > 0) {
+    stf::particles::ReplicaRequest req;
+    req.neurons = profile_n;
+    req.sample_times = c.time.sample_times();
+    req.whole_horizon = std::getenv("STF_EARLY_STOP") == nullptr;
+    long spikes = 0, proposals = 0;
+    double seconds = 0.0;
+    for (int k = 0; k < repeat; ++k) {
+      req.replica = static_cast<std::uint64_t>(k);
+      const Figure f = measure([&] { return stf::particles::simulate_replica_exact(c, req); });
+      spikes += f.spikes;
+      proposals += f.proposals;
+      seconds += f.seconds;
+    }
+    fmt::print("N = {}: {} replicas, {:.4g} spikes/s, {:.3f} of the proposals accepted\n", profile_n, repeat,
+               double(spikes) / seconds, double(spikes) / double(proposals));
+    MPI_Finalize();
+    return 0;
+  }
   fmt::print("case {} (end = {}, sample = {}), one replica per N, one core\n", c.name, c.time.end, c.time.sample);
   fmt::print("{:>9} | {:>11} {:>9} {:>11} {:>7} | {:>11} | {:>11} {:>9} | {:>7}\n", "N", "exact spikes", "wall s",
              "spikes/s", "exit", "events/s", "stepped/s", "wall s", "ratio");

@@ -19,6 +19,7 @@
 #include "particles/alias_table.hpp"
 #include "particles/neuron_state.hpp"
 #include "particles/population_sweep.hpp"
+#include "particles/quiet_relaxation.hpp"
 #include "particles/random_stream.hpp"
 #include "particles/rate_kernel.hpp"
 #include "particles/snapshot_schedule.hpp"
@@ -53,6 +54,7 @@ public:
         group_size_(choose_group_size(r.neurons)),
         groups_((r.neurons + group_size_ - 1) / group_size_),
         sweep_(c.model, group_size_),
+        quiet_(c.model),
         rng_(r.seed, r.replica, stream_dynamics),
         group_max_(static_cast<std::size_t>(groups_), 0.0),
         bound_(static_cast<std::size_t>(groups_), 0.0),
@@ -63,10 +65,14 @@ public:
   ReplicaOutput run();
 
 private:
+  // A proposal drawn ahead: its uniforms are fixed when drawn, its group and neuron are resolved
+  // against the alias table of the time (again after a rebuild), and the neuron is prefetched.
   struct Candidate {
-    std::array<std::uint64_t, 4> words;  // column, side, acceptance, waiting time
-    double wait;                         // -log of the waiting-time uniform: an Exp(1) draw
-    std::uint64_t version;               // table version it was resolved with
+    std::uint64_t column_word;  // column of the alias table, and the neuron inside the group
+    double side;                // alias side, in (0, 1)
+    double accept;              // acceptance uniform, in (0, 1)
+    double wait;                // -log of a uniform: an Exp(1) waiting time
+    std::uint64_t version;      // table version it was resolved with
     long neuron;
     std::uint32_t group;
   };
@@ -81,19 +87,23 @@ private:
       return;
     }
     std::uint64_t rest = 0;
-    const std::uint32_t column = alias_.column(k.words[0], rest);
-    k.group = alias_.resolve(column, RandomStream::to_open_unit(k.words[1]));
+    const std::uint32_t column = alias_.column(k.column_word, rest);
+    k.group = alias_.resolve(column, k.side);
     const long begin = static_cast<long>(k.group) * group_size_;
     const auto members = static_cast<std::uint64_t>(std::min(group_size_, n_ - begin));
     k.neuron = begin + static_cast<long>((static_cast<uint128>(rest) * members) >> 64);
     state_.prefetch(k.neuron);
   }
-  Candidate fresh_candidate() noexcept
+  // Fills the slot field by field, in place: building a Candidate on the stack and copying it in
+  // made the stores and the wider loads of the copy miss store-to-load forwarding on every proposal.
+  void draw_candidate(Candidate& k) noexcept
   {
-    Candidate k{rng_.block(), 0.0, 0, -1, 0};
-    k.wait = -std::log(RandomStream::to_open_unit(k.words[3]));  // off the critical path
+    const auto w = rng_.block();
+    k.column_word = w[0];
+    k.side = RandomStream::to_open_unit(w[1]);
+    k.accept = RandomStream::to_open_unit(w[2]);
+    k.wait = -std::log(RandomStream::to_open_unit(w[3]));  // off the critical path
     resolve(k);
-    return k;
   }
   void rebuild_bounds();
   void run_until(double t_stop);
@@ -108,6 +118,8 @@ private:
   NeuronState state_;
   long group_size_, groups_;
   PopulationSweep sweep_;
+  QuietRelaxation quiet_;  // closed-form observables once no spike and no input come any more
+  long spikes_at_last_sample_ = -1;
   RandomStream rng_;
 
   std::vector<double> group_max_, bound_, weight_;
@@ -169,11 +181,12 @@ void ExactReplica::run_until(double t_stop)
       return;
     }
     Candidate k = ring_[ring_pos_];
-    ring_[ring_pos_] = fresh_candidate();
+    draw_candidate(ring_[ring_pos_]);
     ring_pos_ = (ring_pos_ + 1) % lookahead;
     if (k.version != version_) resolve(k);  // drawn before a rebuild: same words, current table
 
     const double t_next = state_.time() + k.wait * inverse_total_;
+    ++out_.proposals;
     if (t_next >= t_stop) {  // memoryless: discarding the overshoot is exact
       state_.advance_to(t_stop);
       return;
@@ -181,7 +194,7 @@ void ExactReplica::run_until(double t_stop)
     state_.advance_to(t_next);
     const double u = state_.potential(k.neuron);
     const double bound = bound_[k.group];
-    if (RandomStream::to_open_unit(k.words[2]) * bound >= phi_(u)) continue;
+    if (k.accept * bound >= phi_(u)) continue;
 
     const double kick = state_.spike(k.neuron, u);
     ++out_.spikes;
@@ -199,7 +212,18 @@ void ExactReplica::run_until(double t_stop)
 
 model::Observables ExactReplica::sample(double t, bool& silent_now)
 {
-  const SweepResult s = sweep_.run(state_, group_max_, shift_u_, shift_c_);
+  // A stretch without spikes or input is a pure relaxation: once the closed form is exact to
+  // rounding, it replaces the O(N) sweep (the silent tail then costs O(groups) per sample).
+  const bool quiet_since_last = out_.spikes == spikes_at_last_sample_;
+  const bool no_input_from_now = p_.input.value(t) == 0.0 && std::isinf(p_.input.next_change_after(t));
+  if (!quiet_since_last) quiet_.drop();
+  std::optional<SweepResult> relaxed;
+  if (quiet_.has_reference()) relaxed = quiet_.at(t, group_max_);
+  const SweepResult s = relaxed ? *relaxed : sweep_.run(state_, group_max_, shift_u_, shift_c_);
+  if (!relaxed && !quiet_.has_reference() && quiet_since_last && no_input_from_now && quiet_.applies())
+    quiet_.take_reference(state_, s, group_max_);
+  spikes_at_last_sample_ = out_.spikes;
+
   const auto& o = s.observables;
   shift_u_ = o.mean_potential();
   shift_c_ = o.mean_calcium();
@@ -262,7 +286,7 @@ ReplicaOutput ExactReplica::run()
       rise_ = 0.0;
       rebuild_bounds();
       if (s == 0)
-        for (auto& k : ring_) k = fresh_candidate();
+        for (auto& k : ring_) draw_candidate(k);
     }
   }
   out_.exit_time = detector.exit_time();

@@ -12,26 +12,34 @@ namespace {
 
 constexpr long block = 512;
 
+// Sums over a range of neurons. With phi = lambda0 + phi_max h(u) (hill, h = x / (theta^k + x)) or
+// lambda0 + gamma h(u) (power, h = x), x = u^k, the loop sums h and h (w0 + w1 c) only; lambda0 and
+// the prefactor are applied once per group (fewer operations per neuron than summing phi itself).
+// After a group is done, h and hw hold the sums of phi and of phi (w0 + w1 c).
 struct Sums {
-  double rate = 0.0, drive = 0.0, su = 0.0, sc = 0.0, suu = 0.0, scc = 0.0, umax = 0.0, cmax = 0.0;
+  double h = 0.0, hw = 0.0, su = 0.0, sc = 0.0, suu = 0.0, scc = 0.0, umax = 0.0, cmax = 0.0;
 };
 
 struct FusedParams {
   NeuronState::ExponentialView v;
-  double lambda0, phi_max, theta_k, gamma, w0, w1, shift_u, shift_c;
+  double theta_k, w0, w1, shift_u, shift_c;
 };
 
 enum class FusedRate { none, hill, polynomial };
 
+// x^K with the fewest multiplications (squaring for K = 4).
 template <int K>
 [[gnu::always_inline]] inline double ipow(double x) noexcept
 {
-  double r = x;
-  for (int j = 1; j < K; ++j) r *= x;
-  return r;
+  if constexpr (K == 1) return x;
+  if constexpr (K == 2) return x * x;
+  if constexpr (K == 3) return x * x * x;
+  const double x2 = x * x;
+  return x2 * x2;
 }
 
-// Must agree with RateKernel (same formulas): the bounds and the observables use the same phi.
+// The same phi as RateKernel up to rounding (the observables only; the thinning bounds and the
+// acceptance tests use RateKernel). The hill path needs theta^k > 0, so that the denominator is.
 template <FusedRate R, int K, bool CExp>
 [[gnu::always_inline]] inline void fused_range(const FusedParams& p, long begin, long end, Sums& s) noexcept
 {
@@ -39,10 +47,10 @@ template <FusedRate R, int K, bool CExp>
   const double* G = p.v.calcium + begin;
   const long m = end - begin;
   const double E = p.v.E, sh = p.v.shared, cf = p.v.c_factor, bt = p.v.beta_t;
-  const double l0 = p.lambda0, pm = p.phi_max, tk = p.theta_k, ga = p.gamma, w0 = p.w0, w1 = p.w1;
+  const double tk = p.theta_k, w0 = p.w0, w1 = p.w1;
   const double shu = p.shift_u, shc = p.shift_c;
-  double rate = 0.0, drive = 0.0, su = 0.0, sc = 0.0, suu = 0.0, scc = 0.0, umax = s.umax, cmax = s.cmax;
-#pragma omp simd reduction(+ : rate, drive, su, sc, suu, scc) reduction(max : umax, cmax)
+  double h = 0.0, hw = 0.0, su = 0.0, sc = 0.0, suu = 0.0, scc = 0.0, umax = s.umax, cmax = s.cmax;
+#pragma omp simd reduction(+ : h, hw, su, sc, suu, scc) reduction(max : umax, cmax)
   for (long j = 0; j < m; ++j) {
     double u = E * (sh + D[j]);
     u = u > 0.0 ? u : 0.0;
@@ -55,15 +63,11 @@ template <FusedRate R, int K, bool CExp>
     }
     const double x = ipow<K>(u);
     double r;
-    if constexpr (R == FusedRate::hill) {
-      const double den = tk + x;
-      r = l0 + (den > 0.0 ? pm * x / den : 0.0);
-    } else {
-      r = l0 + ga * x;
-    }
+    if constexpr (R == FusedRate::hill) r = x / (tk + x);
+    else r = x;
     const double du = u - shu, dc = c - shc;
-    rate += r;
-    drive += r * (w0 + w1 * c);
+    h += r;
+    hw += r * (w0 + w1 * c);
     su += du;
     sc += dc;
     suu += du * du;
@@ -71,8 +75,8 @@ template <FusedRate R, int K, bool CExp>
     umax = umax > u ? umax : u;
     cmax = cmax > c ? cmax : c;
   }
-  s.rate += rate;
-  s.drive += drive;
+  s.h += h;
+  s.hw += hw;
   s.su += su;
   s.sc += sc;
   s.suu += suu;
@@ -120,18 +124,21 @@ SweepResult PopulationSweep::run(const NeuronState& state, std::vector<double>& 
   Sums total;
   const double w0 = w0_, w1 = w1_;
 
-  // The fused path: exponential potential and phi = lambda0 + phi_max u^k / (theta^k + u^k) or
-  // lambda0 + gamma u^k with k in 1..4 (constant and linear phi are k = 1 polynomials).
+  // The fused path: exponential potential and phi = lambda0 + phi_max u^k / (theta^k + u^k)
+  // (theta > 0) or lambda0 + gamma u^k with k in 1..4 (constant and linear phi are k = 1 powers).
   const auto& f = phi_.function();
   FusedRate fused = FusedRate::none;
   int k = phi_.integer_kappa();
-  FusedParams fp{state.exponential_view(), f.lambda0, f.phi_max, phi_.theta_k(), f.gamma, w0, w1, shift_u, shift_c};
+  double scale = 0.0;  // phi = lambda0 + scale * h
+  FusedParams fp{state.exponential_view(), phi_.theta_k(), w0, w1, shift_u, shift_c};
   if (state.exponential_potential()) {
-    if (f.kind == model::RateKind::hill && k >= 1 && k <= 4) fused = FusedRate::hill;
-    if (f.kind == model::RateKind::power && k >= 1 && k <= 4) fused = FusedRate::polynomial;
-    if (f.kind == model::RateKind::linear) fused = FusedRate::polynomial, k = 1;
-    if (f.kind == model::RateKind::constant) fused = FusedRate::polynomial, k = 1, fp.gamma = 0.0;
+    if (f.kind == model::RateKind::hill && k >= 1 && k <= 4 && phi_.theta_k() > 0.0)
+      fused = FusedRate::hill, scale = f.phi_max;
+    if (f.kind == model::RateKind::power && k >= 1 && k <= 4) fused = FusedRate::polynomial, scale = f.gamma;
+    if (f.kind == model::RateKind::linear) fused = FusedRate::polynomial, k = 1, scale = f.gamma;
+    if (f.kind == model::RateKind::constant) fused = FusedRate::polynomial, k = 1, scale = 0.0;
   }
+  const double lambda0 = f.lambda0;
 
   double* u = u_.data();
   double* c = c_.data();
@@ -141,6 +148,12 @@ SweepResult PopulationSweep::run(const NeuronState& state, std::vector<double>& 
     Sums s;
     if (fused != FusedRate::none) {
       fused_sweep(fused, k, fp, begin, group_end, s);
+      // phi = lambda0 + scale h: sum phi = n lambda0 + scale sum h; sum phi w = lambda0 sum w +
+      // scale sum h w, with sum w = n w0 + w1 sum c and sum c = n shift_c + (shifted sum).
+      const auto members = static_cast<double>(group_end - begin);
+      const double sum_w = members * w0 + w1 * (members * shift_c + s.sc);
+      s.hw = lambda0 * sum_w + scale * s.hw;
+      s.h = members * lambda0 + scale * s.h;
     } else {
       for (long b = begin; b < group_end; b += block) {
         const long m = std::min(block, group_end - b);
@@ -159,8 +172,8 @@ SweepResult PopulationSweep::run(const NeuronState& state, std::vector<double>& 
           umax = umax > u[j] ? umax : u[j];
           cmax = cmax > c[j] ? cmax : c[j];
         }
-        s.rate += rate;
-        s.drive += drive;
+        s.h += rate;
+        s.hw += drive;
         s.su += su;
         s.sc += sc;
         s.suu += suu;
@@ -170,8 +183,8 @@ SweepResult PopulationSweep::run(const NeuronState& state, std::vector<double>& 
       }
     }
     group_max[static_cast<std::size_t>(g)] = s.umax;
-    total.rate += s.rate;
-    total.drive += s.drive;
+    total.h += s.h;  // the group's sum of phi
+    total.hw += s.hw;  // and of phi (w0 + w1 c)
     total.su += s.su;
     total.sc += s.sc;
     total.suu += s.suu;
@@ -182,8 +195,8 @@ SweepResult PopulationSweep::run(const NeuronState& state, std::vector<double>& 
   SweepResult out;
   using model::ObservableId;
   auto& o = out.observables;
-  o[ObservableId::rate] = total.rate * inv_n;
-  o[ObservableId::drive] = total.drive * inv_n;
+  o[ObservableId::rate] = total.h * inv_n;
+  o[ObservableId::drive] = total.hw * inv_n;
   const double mu = total.su * inv_n, mc = total.sc * inv_n;
   o[ObservableId::mean_potential] = shift_u + mu;
   o[ObservableId::mean_calcium] = shift_c + mc;

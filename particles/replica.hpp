@@ -35,6 +35,7 @@ struct ReplicaOutput {
   std::vector<model::Observables> observables;  // one per sample time (all of them unless interrupted)
   std::optional<double> exit_time;              // none: no exit before the end
   long spikes = 0;
+  long proposals = 0;  // thinning proposals (exact method): spikes / proposals is the acceptance
   std::vector<Snapshot> snapshots;
   std::vector<std::pair<double, long>> raster;  // (t, neuron), neurons numbered from 0
   /// Time after which the replica was known silent and no more spikes were simulated (MODEL.md §4:
