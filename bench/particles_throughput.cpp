@@ -4,13 +4,19 @@
 // the N = 1e6 run to end = 30 in under 15 s).
 //
 //   particles_throughput [CASE] [--max-neurons N] [--stepped-dt DT] [--stepped-end T]
-//   particles_throughput [CASE] --profile N [--repeat K]   (only the exact whole run, K times: for perf)
+//   particles_throughput [CASE] --profile N [--repeat K]   (only the exact whole run, K replicas: for perf)
+//
+// Each N runs several replicas (about 2e5 neurons' worth, at least one) and reports total spikes
+// over total wall time, so that the small-N figures are not single runs of a few milliseconds.
 #include <mpi.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <fmt/core.h>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "model/case_reader.hpp"
 #include "particles/exact_simulator.hpp"
@@ -19,18 +25,36 @@
 namespace {
 
 struct Figure {
-  long spikes, proposals;
-  double seconds;
-  std::optional<double> exit_time;
+  long spikes = 0, proposals = 0;
+  double seconds = 0.0;
+  std::optional<double> exit_time;  // of the first replica
+  double per_second() const { return seconds > 0.0 ? double(spikes) / seconds : 0.0; }
 };
 
-template <class Run>
-Figure measure(Run run)
+// Runs replicas 0 .. replicas - 1 of `request` with `simulate` and sums spikes and wall time.
+template <class Simulate>
+Figure measure(const stf::particles::ReplicaRequest& request, int replicas, Simulate simulate)
 {
-  const auto t0 = std::chrono::steady_clock::now();
-  const stf::particles::ReplicaOutput out = run();
-  const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  return {out.spikes, out.proposals, s, out.exit_time};
+  Figure f;
+  stf::particles::ReplicaRequest r = request;
+  for (int k = 0; k < replicas; ++k) {
+    r.replica = static_cast<std::uint64_t>(k);
+    const auto t0 = std::chrono::steady_clock::now();
+    const stf::particles::ReplicaOutput out = simulate(r);
+    f.seconds += std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    f.spikes += out.spikes;
+    f.proposals += out.proposals;
+    if (k == 0) f.exit_time = out.exit_time;
+  }
+  return f;
+}
+
+std::vector<double> times_up_to(const std::vector<double>& times, double end)
+{
+  std::vector<double> out;
+  for (double t : times)
+    if (t <= end + 1e-12) out.push_back(t);
+  return out;
 }
 
 }  // namespace
@@ -52,63 +76,58 @@ int main(int argc, char** argv)
     else if (a == "--profile" && i + 1 < argc) profile_n = std::atol(argv[++i]);
     else if (a == "--repeat" && i + 1 < argc) repeat = std::atoi(argv[++i]);
     else if (!a.empty() && a[0] == '-') {
-      fmt::print(stderr, "particles_throughput: unknown option {}\n", a);
+      fmt::print(stderr, "particles_throughput: unknown option {} (see the comment at the top of the source)\n", a);
       MPI_Finalize();
       return 2;
     }
     else case_path = a;
   }
   const stf::model::Case c = stf::model::read_case(case_path);
+  const auto exact = [&](const stf::particles::ReplicaRequest& r) { return stf::particles::simulate_replica_exact(c, r); };
+  const auto stepped = [&](const stf::particles::ReplicaRequest& r) {
+    return stf::particles::simulate_replica_stepped(c, r, dt);
+  };
+  stf::particles::ReplicaRequest whole;
+  whole.seed = 1;
+  whole.sample_times = c.time.sample_times();
+  whole.whole_horizon = true;  // the silent tail included
+
   if (profile_n > 0) {
-    stf::particles::ReplicaRequest req;
-    req.neurons = profile_n;
-    req.sample_times = c.time.sample_times();
-    req.whole_horizon = std::getenv("STF_EARLY_STOP") == nullptr;
-    long spikes = 0, proposals = 0;
-    double seconds = 0.0;
-    for (int k = 0; k < repeat; ++k) {
-      req.replica = static_cast<std::uint64_t>(k);
-      const Figure f = measure([&] { return stf::particles::simulate_replica_exact(c, req); });
-      spikes += f.spikes;
-      proposals += f.proposals;
-      seconds += f.seconds;
-    }
+    whole.neurons = profile_n;
+    const Figure f = measure(whole, repeat, exact);
     fmt::print("N = {}: {} replicas, {:.4g} spikes/s, {:.3f} of the proposals accepted\n", profile_n, repeat,
-               double(spikes) / seconds, double(spikes) / double(proposals));
+               f.per_second(), double(f.spikes) / double(f.proposals));
     MPI_Finalize();
     return 0;
   }
-  fmt::print("case {} (end = {}, sample = {}), one replica per N, one core\n", c.name, c.time.end, c.time.sample);
-  fmt::print("{:>9} | {:>11} {:>9} {:>11} {:>7} | {:>11} | {:>11} {:>9} | {:>7}\n", "N", "exact spikes", "wall s",
-             "spikes/s", "exit", "events/s", "stepped/s", "wall s", "ratio");
+
+  fmt::print("case {} (end = {}, sample = {}), one core; spikes/s = total spikes / total wall time over R replicas\n",
+             c.name, c.time.end, c.time.sample);
+  fmt::print("{:>9} {:>4} | {:>11} {:>9} {:>11} {:>7} {:>7} | {:>11} | {:>11} | {:>7}\n", "N", "R", "spikes/rep",
+             "wall s", "spikes/s", "accept", "exit", "events/s", "stepped/s", "ratio");
   for (long n = 1000; n <= max_n; n *= 10) {
-    stf::particles::ReplicaRequest req;
-    req.neurons = n;
-    req.seed = 1;
-    req.replica = 0;
-    req.sample_times = c.time.sample_times();
-    req.whole_horizon = true;  // the silent tail included
-    const Figure exact = measure([&] { return stf::particles::simulate_replica_exact(c, req); });
+    const int replicas = static_cast<int>(std::max(1L, 200000 / n));
+    whole.neurons = n;
+    const Figure run = measure(whole, replicas, exact);
     // The event loop alone: observables every 1.0 instead of every sample (30 sweeps, not 3000).
-    stf::particles::ReplicaRequest coarse = req;
+    stf::particles::ReplicaRequest coarse = whole;
     coarse.sample_times.clear();
     for (double t = 0.0; t <= c.time.end + 1e-9; t += 1.0) coarse.sample_times.push_back(t);
-    const Figure events = measure([&] { return stf::particles::simulate_replica_exact(c, coarse); });
-    // The stepped reference over the active start only (it costs N per step whatever happens).
-    stf::particles::ReplicaRequest short_req = req;
-    short_req.sample_times.clear();
-    for (double t : req.sample_times)
-      if (t <= stepped_end + 1e-12) short_req.sample_times.push_back(t);
-    const Figure stepped = measure([&] { return stf::particles::simulate_replica_stepped(c, short_req, dt); });
-    const Figure exact_short = measure([&] { return stf::particles::simulate_replica_exact(c, short_req); });
-    const double exact_rate = double(exact.spikes) / exact.seconds;
-    const double stepped_rate = double(stepped.spikes) / stepped.seconds;
-    fmt::print("{:>9} | {:>11} {:>9.3f} {:>11.4g} {:>7.4g} | {:>11.4g} | {:>11.4g} {:>9.3f} | {:>7.1f}\n", n,
-               exact.spikes, exact.seconds, exact_rate, exact.exit_time.value_or(-1.0),
-               double(events.spikes) / events.seconds, stepped_rate, stepped.seconds, double(exact_short.spikes) / exact_short.seconds / stepped_rate);
+    const Figure events = measure(coarse, replicas, exact);
+    // The stepped reference over the active start only (it costs N per step whatever happens),
+    // and the exact method over the same window, side by side.
+    stf::particles::ReplicaRequest window = whole;
+    window.sample_times = times_up_to(whole.sample_times, stepped_end);
+    const Figure reference = measure(window, replicas, stepped);
+    const Figure exact_window = measure(window, replicas, exact);
+    fmt::print("{:>9} {:>4} | {:>11} {:>9.3f} {:>11.4g} {:>7.3f} {:>7.4g} | {:>11.4g} | {:>11.4g} | {:>7.1f}\n", n,
+               replicas, run.spikes / replicas, run.seconds / replicas, run.per_second(),
+               double(run.spikes) / double(run.proposals), run.exit_time.value_or(-1.0), events.per_second(),
+               reference.per_second(), exact_window.per_second() / reference.per_second());
     std::fflush(stdout);
   }
-  fmt::print("spikes/s: exact, whole run to end with observables every sample and the silent tail (whole_horizon)\n"
+  fmt::print("spikes/s: exact, whole run to end with observables every sample and the silent tail (whole_horizon);\n"
+             "  wall s is per replica (at the largest N: the whole-run wall time); accept: spikes / proposals\n"
              "events/s: exact, observables every 1.0 (the event loop's own speed)\n"
              "stepped/s: time-stepped reference, dt = {}, over [0, {}] (the active phase);\n"
              "ratio: exact / stepped spikes per second over that same window\n",

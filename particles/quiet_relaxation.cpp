@@ -8,8 +8,9 @@ namespace stf::particles {
 
 namespace {
 
-// theta^k + x == theta^k in double arithmetic whenever x <= 2^-54 theta^k (below half an ulp).
-constexpr double below_half_ulp = 0x1.0p-54;
+// hill: the series is used once r <= 2^-7, so that r^8, the relative size of the first neglected
+// term, is at most 2^-56.
+constexpr double series_radius = 0x1.0p-7;
 
 }  // namespace
 
@@ -26,7 +27,7 @@ QuietRelaxation::QuietRelaxation(const model::ModelParameters& p) : p_(p), phi_(
       if (k > 0) k_ = k, scale_ = f.gamma, applies_ = true;
       break;
     case RateKind::hill:
-      if (k > 0 && phi_.theta_k() > 0.0) k_ = k, scale_ = f.phi_max / phi_.theta_k(), hill_ = true, applies_ = true;
+      if (k > 0 && phi_.theta_k() > 0.0) k_ = k, scale_ = f.phi_max, hill_ = true, applies_ = true;
       break;
     default: break;
   }
@@ -40,25 +41,37 @@ void QuietRelaxation::take_reference(const NeuronState& state, const SweepResult
   // The linear calcium leak is not a scaling: wait until every calcium has reached 0.
   if (p_.leak_C.kind == model::LeakKind::linear && at_reference.max_calcium > 0.0) return;
   const long n = state.size();
+  u_max_ = group_max.empty() ? 0.0 : *std::max_element(group_max.begin(), group_max.end());
+  const double tk = phi_.theta_k();
+  y_max_ = hill_ ? RateKernel::ipow(u_max_, k_) / tk : 0.0;
+  const double inv_y_max = y_max_ > 0.0 ? 1.0 / y_max_ : 0.0;
   constexpr long block = 512;
   double u[block], c[block];
-  double sx = 0.0, sxc = 0.0;
+  std::array<double, hill_terms> sz{}, szc{};
   for (long b = 0; b < n; b += block) {
     const long m = std::min(block, n - b);
     state.materialise(b, b + m, u, c);
-    for (long j = 0; j < m; ++j) {
-      const double x = RateKernel::ipow(u[j], k_);
-      sx += x;
-      sxc += x * c[j];
+    for (long i = 0; i < m; ++i) {
+      const double x = RateKernel::ipow(u[i], k_);
+      if (!hill_) {
+        sz[0] += x;
+        szc[0] += x * c[i];
+        continue;
+      }
+      const double z = std::min(x / tk * inv_y_max, 1.0);
+      double zj = 1.0;
+      for (int j = 0; j < hill_terms; ++j) {
+        zj *= z;
+        sz[static_cast<std::size_t>(j)] += zj;
+        szc[static_cast<std::size_t>(j)] += zj * c[i];
+      }
     }
   }
   const double inv_n = 1.0 / static_cast<double>(n);
-  mean_x_ = sx * inv_n;
-  mean_xc_ = sxc * inv_n;
+  for (std::size_t j = 0; j < sz.size(); ++j) mean_z_[j] = sz[j] * inv_n, mean_zc_[j] = szc[j] * inv_n;
   t_ref_ = state.time();
   ref_ = at_reference;
   group_max_ref_ = group_max;
-  u_max_ = group_max.empty() ? 0.0 : *std::max_element(group_max.begin(), group_max.end());
   valid_ = true;
 }
 
@@ -67,7 +80,21 @@ std::optional<SweepResult> QuietRelaxation::at(double t, std::vector<double>& gr
   if (!valid_ || t < t_ref_) return std::nullopt;
   const double q = std::exp(-p_.leak_U.rate * (t - t_ref_));
   const double qk = RateKernel::ipow(q, k_);
-  if (hill_ && RateKernel::ipow(q * u_max_, k_) > below_half_ulp * phi_.theta_k()) return std::nullopt;
+  // <h> and <h C_ref>: power h = Q x; hill the alternating series in r = Q y_max.
+  double h = scale_ * qk * mean_z_[0], hc = scale_ * qk * mean_zc_[0];
+  if (hill_) {
+    const double r = qk * y_max_;
+    if (r > series_radius) return std::nullopt;
+    double rj = 1.0, sign = 1.0;
+    h = hc = 0.0;
+    for (std::size_t j = 0; j < mean_z_.size(); ++j, sign = -sign) {
+      rj *= r;
+      h += sign * rj * mean_z_[j];
+      hc += sign * rj * mean_zc_[j];
+    }
+    h *= scale_;
+    hc *= scale_;
+  }
   const double f = p_.leak_C.kind == model::LeakKind::exponential ? std::exp(-p_.leak_C.rate * (t - t_ref_)) : 0.0;
 
   using model::ObservableId;
@@ -76,10 +103,10 @@ std::optional<SweepResult> QuietRelaxation::at(double t, std::vector<double>& gr
   auto& o = out.observables;
   const double lambda0 = p_.phi.lambda0;
   const double mean_c = f * r.mean_calcium();
-  const double rate = lambda0 + scale_ * qk * mean_x_;
+  const double rate = lambda0 + h;
   o[ObservableId::rate] = rate;
-  // < phi (w0 + w1 C) > = w0 < phi > + w1 (lambda0 < C > + scale q^k f < x C >_ref)
-  o[ObservableId::drive] = p_.w0 * rate + p_.w1 * (lambda0 * mean_c + scale_ * qk * f * mean_xc_);
+  // < phi (w0 + w1 C) > = w0 < phi > + w1 (lambda0 < C > + f < h C_ref >)
+  o[ObservableId::drive] = p_.w0 * rate + p_.w1 * (lambda0 * mean_c + f * hc);
   o[ObservableId::mean_potential] = q * r.mean_potential();
   o[ObservableId::mean_calcium] = mean_c;
   o[ObservableId::var_potential] = q * q * r[ObservableId::var_potential];

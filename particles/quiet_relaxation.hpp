@@ -4,15 +4,18 @@
 //   U_i(t) = q U_i(t_r),  q = exp(-alpha (t - t_r)),
 // and with the exponential calcium leak C_i(t) = f C_i(t_r), f = exp(-beta (t - t_r)) (with the
 // linear calcium leak the closed form is used only once every calcium is 0, where it stays). So the
-// means scale by q and f, the variances by q^2 and f^2, and, for phi = lambda0 + s h(u) with
-// x = u^k (k an integer),
-//   power / linear:  h = x,                 sum_i phi(U_i(t)) = n lambda0 + s q^k sum_i x_i(t_r);
-//   hill:            h = x / (theta^k + x), the same with s / theta^k, once theta^k + x rounds to
-//                    theta^k for every neuron ((q u_max)^k <= 2^-54 theta^k): exact to rounding.
-// The drive sum_i phi (w0 + w1 C_i) follows from sum x_i C_i(t_r) in the same way.
+// means scale by q and f, the variances by q^2 and f^2. For phi = lambda0 + s h(u), x = u^k (k an
+// integer), with Q = q^k:
+//   power / linear:  h = x:  sum_i phi(U_i(t)) = n lambda0 + s Q sum_i x_i(t_r);
+//   hill:            h = x / (theta^k + x) = sum_{j >= 1} (-1)^(j+1) y^j,  y = x / theta^k < 1:
+//                    with r = Q y_max and z_i = y_i(t_r) / y_max <= 1,
+//                    sum_i h(U_i(t)) = sum_{j=1..8} (-1)^(j+1) r^j sum_i z_i^j,
+//                    used once r <= 2^-7, where the neglected terms are below 2^-56 of the first.
+// The drive sum_i phi (w0 + w1 C_i) follows from the same sums weighted by C_i(t_r).
 // A silent tail (MODEL.md §4) then costs O(groups) per sample time instead of O(N).
 #pragma once
 
+#include <array>
 #include <optional>
 #include <vector>
 
@@ -40,7 +43,7 @@ public:
   bool has_reference() const noexcept { return valid_; }
 
   /// The sweep at time t >= the reference time, with group_max scaled, when the closed form is
-  /// exact to rounding there; nothing otherwise (the caller then sweeps).
+  /// exact to rounding there (hill: once r <= 2^-7); nothing otherwise (the caller then sweeps).
   std::optional<SweepResult> at(double t, std::vector<double>& group_max) const;
 
 private:
@@ -49,14 +52,18 @@ private:
   bool applies_ = false;
   bool hill_ = false;
   int k_ = 0;
-  double scale_ = 0.0;  // phi = lambda0 + scale_ x (hill: once theta^k + x == theta^k)
+  double scale_ = 0.0;  // phi = lambda0 + scale_ h(u)
+
+  static constexpr int hill_terms = 8;
 
   bool valid_ = false;
   double t_ref_ = 0.0;
   SweepResult ref_;
   std::vector<double> group_max_ref_;
   double u_max_ = 0.0;
-  double mean_x_ = 0.0, mean_xc_ = 0.0;  // averages of u^k and u^k c at the reference
+  double y_max_ = 0.0;  // hill: largest u^k / theta^k at the reference
+  // power: mean of x and of x C; hill: mean of z^j and of z^j C for j = 1..hill_terms (index j - 1)
+  std::array<double, hill_terms> mean_z_{}, mean_zc_{};
 };
 
 }  // namespace stf::particles
