@@ -7,32 +7,13 @@
 #include "app/case_options.hpp"
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
-#include "io/output_folder.hpp"
+#include "app/output_folder.hpp"
 #include "solver/solver_failure.hpp"
 #include "validation/report.hpp"
 
 namespace stf::app {
 
 namespace {
-
-/// Rank 0 opens the output folder; every rank learns whether it already existed, so that all
-/// of them stop before the collective work instead of leaving the others waiting.
-void open_output_folder(const AppContext& context, std::optional<io::OutputFolder>& folder,
-                        const std::filesystem::path& out, bool force)
-{
-  int exists = 0;
-  std::string message = "output folder " + out.string() + " exists";
-  if (context.is_root()) {
-    try {
-      folder.emplace(out, force);
-    } catch (const io::OutputExistsError& e) {
-      exists = 1;
-      message = e.what();
-    }
-  }
-  MPI_Bcast(&exists, 1, MPI_INT, 0, PETSC_COMM_WORLD);
-  if (exists) throw io::OutputExistsError(message);
-}
 
 struct ReportCommandOptions {
   CaseOptions case_options;
@@ -47,7 +28,7 @@ int run_report(const AppContext& context, const ReportCommandOptions& o)
   const std::filesystem::path out = o.out.empty() ? std::filesystem::path("out") / c.name / "report" : std::filesystem::path(o.out);
   std::optional<io::OutputFolder> folder;
   // Only rank 0 writes; it checks for an existing folder before any work is done.
-  open_output_folder(context, folder, out, o.force);
+  open_output_folder(context, out, o.force, folder);
   validation::ReportOptions ro;
   ro.quick = o.quick;
   ro.progress = true;

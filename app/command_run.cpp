@@ -12,7 +12,7 @@
 #include "app/case_options.hpp"
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
-#include "io/output_folder.hpp"
+#include "app/output_folder.hpp"
 #include "mesh/grid.hpp"
 #include "solver/run_outputs.hpp"
 #include "solver/solve.hpp"
@@ -34,25 +34,8 @@ int run(const RunOptions& options, const AppContext& context)
   const model::Case c = options.case_options.read();
   const std::filesystem::path out = options.out.empty() ? std::filesystem::path("out") / c.name / "run" : std::filesystem::path(options.out);
 
-  // The folder is made by rank 0; every rank learns whether that worked before the collective solve.
   std::optional<io::OutputFolder> folder;
-  int problem = 0;  // 0 fine, 1 exists, 2 i/o
-  std::string message;
-  if (context.is_root()) {
-    try {
-      folder.emplace(out, options.force);
-      std::filesystem::create_directories(folder->file("snapshots"));
-    } catch (const io::OutputExistsError& e) {
-      problem = 1;
-      message = e.what();
-    } catch (const std::exception& e) {
-      problem = 2;
-      message = e.what();
-    }
-  }
-  MPI_Bcast(&problem, 1, MPI_INT, 0, PETSC_COMM_WORLD);
-  if (problem == 1) throw io::OutputExistsError(context.is_root() ? message : "the output folder exists");
-  if (problem == 2) throw io::IoError(context.is_root() ? message : "cannot create the output folder");
+  open_output_folder(context, out, options.force, folder, {"snapshots"});
 
   if (context.is_root() && !options.quiet) {
     const mesh::Grid g(c.mesh);

@@ -7,13 +7,13 @@
 #include <csignal>
 #include <cstdint>
 #include <fmt/core.h>
-#include <memory>
+#include <optional>
 #include <string>
 
 #include "app/case_options.hpp"
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
-#include "io/output_folder.hpp"
+#include "app/output_folder.hpp"
 #include "model/case_reader.hpp"
 #include "particles/ensemble.hpp"
 #include "particles/simulation_outputs.hpp"
@@ -77,9 +77,9 @@ int run_simulate(const SimulateOptions& opt, const AppContext& context)
   const std::string out = opt.out.empty() ? "out/" + c.name + "/simulate" : opt.out;
 
   // The folder is checked before the run (an existing one is a usage error), created on rank 0 only.
-  std::unique_ptr<io::OutputFolder> folder;
+  std::optional<io::OutputFolder> folder;
+  open_output_folder(context, out, opt.force, folder);
   if (context.is_root()) {
-    folder = std::make_unique<io::OutputFolder>(out, opt.force);
     fmt::print(stderr, "stf simulate: case {} | N = {} | R = {} | seed = {} | {} rank(s) | {} sample times | out {}\n",
                c.name, o.neurons, o.replicas, o.seed, context.size, c.time.sample_times().size(), out);
   }

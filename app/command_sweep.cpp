@@ -8,7 +8,7 @@
 #include "app/case_options.hpp"
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
-#include "io/output_folder.hpp"
+#include "app/output_folder.hpp"
 #include "model/input_error.hpp"
 #include "solver/solver_failure.hpp"
 #include "validation/sweep.hpp"
@@ -16,25 +16,6 @@
 namespace stf::app {
 
 namespace {
-
-/// Rank 0 opens the output folder; every rank learns whether it already existed, so that all
-/// of them stop before the collective work instead of leaving the others waiting.
-void open_output_folder(const AppContext& context, std::optional<io::OutputFolder>& folder,
-                        const std::filesystem::path& out, bool force)
-{
-  int exists = 0;
-  std::string message = "output folder " + out.string() + " exists";
-  if (context.is_root()) {
-    try {
-      folder.emplace(out, force);
-    } catch (const io::OutputExistsError& e) {
-      exists = 1;
-      message = e.what();
-    }
-  }
-  MPI_Bcast(&exists, 1, MPI_INT, 0, PETSC_COMM_WORLD);
-  if (exists) throw io::OutputExistsError(message);
-}
 
 struct SweepCommandOptions {
   CaseOptions case_options;
@@ -70,7 +51,7 @@ int run_sweep(const AppContext& context, const SweepCommandOptions& o)
   const std::filesystem::path out =
       o.out.empty() ? std::filesystem::path("out") / base.name / ("sweep_" + key_name) : std::filesystem::path(o.out);
   std::optional<io::OutputFolder> folder;
-  open_output_folder(context, folder, out, o.force);
+  open_output_folder(context, out, o.force, folder);
   validation::SweepResult result;
   try {
     result = validation::run_sweep(o.case_options.case_file, o.case_options.overrides, spec, so, PETSC_COMM_WORLD);
