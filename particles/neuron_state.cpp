@@ -11,13 +11,9 @@ NeuronState::NeuronState(const model::ModelParameters& p, long neurons)
       c_exp_(p.leak_C.kind == model::LeakKind::exponential),
       alpha_(p.leak_U.rate),
       beta_(p.leak_C.rate),
-      a_(static_cast<std::size_t>(neurons), 0.0),
-      c_(static_cast<std::size_t>(neurons), 0.0)
+      stride_(u_exp_ ? 2 : 4),
+      storage_(static_cast<std::size_t>(std::max(1L, (stride_ * neurons + 7) / 8)), CacheLine{})
 {
-  if (!u_exp_) {
-    xr_.assign(static_cast<std::size_t>(neurons), 0.0);
-    tr_.assign(static_cast<std::size_t>(neurons), 0.0);
-  }
   input_ = p.input.value(0.0);
   next_change_ = p.input.next_change_after(0.0);
 }
@@ -66,25 +62,25 @@ double NeuronState::spike(long i, double u_before) noexcept
 
 void NeuronState::materialise(long begin, long end, double* u, double* c) const noexcept
 {
-  const long m = end - begin;
+  const long m = end - begin, st = stride_;
   if (u_exp_) {
     const double E = E_, s = shared_;
-    const double* a = a_.data() + begin;
+    const double* a = data() + st * begin;
     for (long j = 0; j < m; ++j) {
-      const double v = E * (s + a[j]);
+      const double v = E * (s + a[st * j]);
       u[j] = v > 0.0 ? v : 0.0;
     }
   } else {
     for (long j = 0; j < m; ++j) u[j] = linear_potential(begin + j);
   }
-  const double* g = c_.data() + begin;
+  const double* g = data() + st * begin + st - 1;
   if (c_exp_) {
     const double f = std::exp(-beta_ * (t_ - t_C_));
-    for (long j = 0; j < m; ++j) c[j] = g[j] * f;
+    for (long j = 0; j < m; ++j) c[j] = g[st * j] * f;
   } else {
     const double bt = beta_ * t_;
     for (long j = 0; j < m; ++j) {
-      const double v = g[j] - bt;
+      const double v = g[st * j] - bt;
       c[j] = v > 0.0 ? v : 0.0;
     }
   }
@@ -94,23 +90,23 @@ void NeuronState::rebase() noexcept
 {
   if (u_exp_) {
     if (alpha_ * (t_ - t_E_) > 50.0) {
-      for (long i = 0; i < n_; ++i) a_[i] = E_ * (shared_ + a_[i]);
+      for (long i = 0; i < n_; ++i) a(i) = E_ * (shared_ + a(i));
       shared_ = 0.0;
       E_ = 1.0;
       t_E_ = t_;
     }
   } else {
     for (long i = 0; i < n_; ++i) {
-      a_[i] = linear_potential(i);
-      xr_[i] = 0.0;
-      tr_[i] = t_;
+      a(i) = linear_potential(i);
+      xr(i) = 0.0;
+      tr(i) = t_;
     }
     shared_ = 0.0;
     stack_.clear();
   }
   if (c_exp_ && beta_ * (t_ - t_C_) > 50.0) {
     const double f = std::exp(-beta_ * (t_ - t_C_));
-    for (long i = 0; i < n_; ++i) c_[i] *= f;
+    for (long i = 0; i < n_; ++i) c(i) *= f;
     t_C_ = t_;
   }
 }

@@ -11,6 +11,10 @@
 // kicks and input changes and jumps up at kicks, so its minima sit just before those times).
 // Calcium (no shared part): exponential leak C_i(t) = F_i exp(-beta (t - t_C)), linear leak
 // C_i(t) = max(G_i - beta t, 0).
+//
+// Layout: a neuron's numbers sit side by side, (D_i, F_i or G_i) in 16 bytes for the exponential
+// potential, (U_i(t_i), X(t_i), t_i, G_i or F_i) in 32 bytes for the linear one, in storage aligned
+// to cache lines, so that looking at a random neuron touches one cache line (one prefetch).
 #pragma once
 
 #include <algorithm>
@@ -42,16 +46,16 @@ public:
   double potential(long i) const noexcept
   {
     if (u_exp_) {
-      const double u = E_ * (shared_ + a_[i]);
+      const double u = E_ * (shared_ + a(i));
       return u > 0.0 ? u : 0.0;
     }
     return linear_potential(i);
   }
   double calcium(long i) const noexcept
   {
-    if (c_exp_) return c_[i] * std::exp(-beta_ * (t_ - t_C_));
-    const double c = c_[i] - beta_ * t_;
-    return c > 0.0 ? c : 0.0;
+    if (c_exp_) return c(i) * std::exp(-beta_ * (t_ - t_C_));
+    const double v = c(i) - beta_ * t_;
+    return v > 0.0 ? v : 0.0;
   }
 
   /// A spike of neuron i at the current time (MODEL.md §1): every other neuron gets the kick
@@ -68,7 +72,8 @@ public:
   void rebase() noexcept;
 
   /// Raw view of an exponential-leak potential and the calcium, for the vectorised sweep:
-  /// U_i = max(E (shared + D[i]), 0); C_i = F[i] * c_factor (exponential) or max(G[i] - beta_t, 0).
+  /// U_i = max(E (shared + D[2 i]), 0); C_i = calcium[2 i] * c_factor (exponential) or
+  /// max(calcium[2 i] - beta_t, 0) (pairs: D and calcium interleave).
   struct ExponentialView {
     const double* D;
     const double* calcium;
@@ -78,44 +83,54 @@ public:
   bool exponential_potential() const noexcept { return u_exp_; }
   ExponentialView exponential_view() const noexcept
   {
-    return {a_.data(), c_.data(), E_, shared_, c_exp_ ? std::exp(-beta_ * (t_ - t_C_)) : 0.0, beta_ * t_, c_exp_};
+    return {data(), data() + 1, E_, shared_, c_exp_ ? std::exp(-beta_ * (t_ - t_C_)) : 0.0, beta_ * t_, c_exp_};
   }
 
-  /// Hint that neuron i is about to be looked at.
-  void prefetch(long i) const noexcept
-  {
-    __builtin_prefetch(&a_[i]);
-    __builtin_prefetch(&c_[i]);
-  }
+  /// Hint that neuron i is about to be looked at (its numbers share one cache line).
+  void prefetch(long i) const noexcept { __builtin_prefetch(data() + stride_ * i); }
 
 private:
+  // Neuron i's numbers: a (D_i, or U_i at its reference time), then for the linear potential xr
+  // (X there) and tr (that time), and last the calcium's F_i or G_i.
+  const double* data() const noexcept { return storage_.front().v; }
+  double* data() noexcept { return storage_.front().v; }
+  double a(long i) const noexcept { return data()[stride_ * i]; }
+  double& a(long i) noexcept { return data()[stride_ * i]; }
+  double xr(long i) const noexcept { return data()[stride_ * i + 1]; }
+  double& xr(long i) noexcept { return data()[stride_ * i + 1]; }
+  double tr(long i) const noexcept { return data()[stride_ * i + 2]; }
+  double& tr(long i) noexcept { return data()[stride_ * i + 2]; }
+  double c(long i) const noexcept { return data()[stride_ * i + stride_ - 1]; }
+  double& c(long i) noexcept { return data()[stride_ * i + stride_ - 1]; }
+
   double linear_potential(long i) const noexcept
   {
-    double m = std::min(xr_[i], shared_);
+    const double x_ref = xr(i), a_ref = a(i);
+    double m = std::min(x_ref, shared_);
     // First stack entry strictly after the neuron's reference time: the smallest X since then.
-    const auto it = std::upper_bound(stack_.begin(), stack_.end(), tr_[i],
+    const auto it = std::upper_bound(stack_.begin(), stack_.end(), tr(i),
                                      [](double t, const std::pair<double, double>& e) { return t < e.first; });
     if (it != stack_.end()) m = std::min(m, it->second);
     // Free path Y(s) = a + X(s) - xr; reflected: Y(t) while min Y >= 0, else Y(t) - min Y = X(t) - m
     // (exactly 0 for a neuron sitting on the floor).
-    const double min_free = a_[i] + (m - xr_[i]);
-    const double u = min_free >= 0.0 ? a_[i] + (shared_ - xr_[i]) : shared_ - m;
+    const double min_free = a_ref + (m - x_ref);
+    const double u = min_free >= 0.0 ? a_ref + (shared_ - x_ref) : shared_ - m;
     return u > 0.0 ? u : 0.0;
   }
   void set_potential(long i, double u, double inv_E) noexcept
   {
     if (u_exp_) {
-      a_[i] = u * inv_E - shared_;
+      a(i) = u * inv_E - shared_;
     } else {
-      a_[i] = u;
-      xr_[i] = shared_;
-      tr_[i] = t_;
+      a(i) = u;
+      xr(i) = shared_;
+      tr(i) = t_;
     }
   }
-  void set_calcium(long i, double c) noexcept
+  void set_calcium(long i, double value) noexcept
   {
-    if (c_exp_) c_[i] = c * std::exp(beta_ * (t_ - t_C_));
-    else c_[i] = c + beta_ * t_;
+    if (c_exp_) c(i) = value * std::exp(beta_ * (t_ - t_C_));
+    else c(i) = value + beta_ * t_;
   }
   void push_minimum(double t, double x)
   {
@@ -129,9 +144,11 @@ private:
   bool u_exp_, c_exp_;
   double alpha_, beta_;
 
-  std::vector<double> a_;        // exponential: D_i; linear: U_i at its reference time
-  std::vector<double> xr_, tr_;  // linear potential only: X and t at the reference time
-  std::vector<double> c_;        // exponential: F_i; linear: G_i
+  struct alignas(64) CacheLine {
+    double v[8];
+  };
+  long stride_;                       // numbers per neuron: 2 (exponential potential) or 4 (linear)
+  std::vector<CacheLine> storage_;    // neuron i at data()[stride_ * i ...]
 
   double t_ = 0.0;
   double t_E_ = 0.0;     // reference time of E

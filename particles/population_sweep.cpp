@@ -43,8 +43,8 @@ template <int K>
 template <FusedRate R, int K, bool CExp>
 [[gnu::always_inline]] inline void fused_range(const FusedParams& p, long begin, long end, Sums& s) noexcept
 {
-  const double* D = p.v.D + begin;
-  const double* G = p.v.calcium + begin;
+  const double* D = p.v.D + 2 * begin;  // (D, calcium) pairs
+  const double* G = p.v.calcium + 2 * begin;
   const long m = end - begin;
   const double E = p.v.E, sh = p.v.shared, cf = p.v.c_factor, bt = p.v.beta_t;
   const double tk = p.theta_k, w0 = p.w0, w1 = p.w1;
@@ -52,13 +52,13 @@ template <FusedRate R, int K, bool CExp>
   double h = 0.0, hw = 0.0, su = 0.0, sc = 0.0, suu = 0.0, scc = 0.0, umax = s.umax, cmax = s.cmax;
 #pragma omp simd reduction(+ : h, hw, su, sc, suu, scc) reduction(max : umax, cmax)
   for (long j = 0; j < m; ++j) {
-    double u = E * (sh + D[j]);
+    double u = E * (sh + D[2 * j]);
     u = u > 0.0 ? u : 0.0;
     double c;
     if constexpr (CExp) {
-      c = G[j] * cf;
+      c = G[2 * j] * cf;
     } else {
-      c = G[j] - bt;
+      c = G[2 * j] - bt;
       c = c > 0.0 ? c : 0.0;
     }
     const double x = ipow<K>(u);
