@@ -39,6 +39,7 @@ std::vector<double> encode(const ReplicaOutput& r)
   b.push_back(r.exit_time ? 1.0 : 0.0);
   b.push_back(r.exit_time.value_or(0.0));
   b.push_back(static_cast<double>(r.spikes));
+  b.push_back(static_cast<double>(r.proposals));
   b.push_back(r.silent_from);
   b.push_back(static_cast<double>(r.observables.size()));
   for (const auto& o : r.observables) b.insert(b.end(), o.values.begin(), o.values.end());
@@ -68,6 +69,7 @@ ReplicaOutput decode(const std::vector<double>& b)
   const double exit = next();
   if (has_exit) r.exit_time = exit;
   r.spikes = static_cast<long>(next());
+  r.proposals = static_cast<long>(next());
   r.silent_from = next();
   r.observables.resize(count());
   for (auto& o : r.observables)
@@ -184,6 +186,7 @@ EnsembleResult simulate_ensemble(const model::Case& c, const SimulationOptions& 
         m2[s].values[j] += delta * (x - mean);
       }
     result.total_spikes += r.spikes;
+    result.total_proposals += r.proposals;
     if (k == 0) result.raster = std::move(r.raster);
     result.replicas.push_back({r.exit_time, r.spikes, r.silent_from, std::move(r.snapshots)});
     if (show) show_progress(static_cast<double>(k + 1), o.replicas, seconds());

@@ -47,6 +47,7 @@ struct EnsembleResult {
   std::vector<ReplicaResult> replicas;            // completed replicas, in replica order (on rank 0)
   std::vector<std::pair<double, long>> raster;    // replica 0's spikes (t, neuron)
   long total_spikes = 0;
+  long total_proposals = 0;  // thinning proposals of the exact method (0 for the stepped reference)
   double wall_seconds = 0.0;
   bool interrupted = false;  // stopped early: `replicas` holds the completed prefix 0..k-1
   int ranks = 1;

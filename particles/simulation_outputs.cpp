@@ -109,6 +109,9 @@ std::string summary_json(const model::Case& c, const SimulationOptions& o, const
   }
   j["exit_time"] = e;
   j["total_spikes"] = r.total_spikes;
+  // Spikes per thinning proposal: how tight the rate bounds were (null for the stepped reference).
+  if (r.total_proposals > 0) j["acceptance"] = static_cast<double>(r.total_spikes) / static_cast<double>(r.total_proposals);
+  else j["acceptance"] = nullptr;
   j["wall_seconds"] = r.wall_seconds;
   j["spikes_per_second"] = r.wall_seconds > 0.0 ? static_cast<double>(r.total_spikes) / r.wall_seconds : 0.0;
   j["interrupted"] = r.interrupted;

@@ -23,7 +23,8 @@ std::string spikes_csv(const EnsembleResult& r);
 /// Writes the files above into `folder` (which exists). Rank 0 only. Throws io::IoError.
 /// summary.json holds: case, method, neurons, replicas (asked), replicas_completed, seed, ranks,
 /// exit_time {mean, std, stderr, quantiles (of the replicas that exited), fraction_exited},
-/// total_spikes, spikes_per_second, wall_seconds, interrupted, stf_version, stf_git_hash.
+/// total_spikes, acceptance (spikes per thinning proposal; null for the stepped reference),
+/// spikes_per_second, wall_seconds, interrupted, stf_version, stf_git_hash.
 void write_simulation_outputs(const model::Case& c, const SimulationOptions& o, const EnsembleResult& r,
                               const std::filesystem::path& folder);
 

@@ -21,6 +21,7 @@ TEST_CASE("exit_times.csv leaves the exit empty for a replica that did not exit;
   r.stderr_[1][model::ObservableId::rate] = std::nan("");
   r.replicas = {{2.5, 10, 30.0, {}}, {std::nullopt, 4, 30.0, {}}, {3.5, 12, 30.0, {}}};
   r.total_spikes = 26;
+  r.total_proposals = 40;
   r.wall_seconds = 2.0;
   CHECK(particles::exit_times_csv(r) == "replica,exit_time\n0,2.5\n1,\n2,3.5\n");
   const std::string obs = particles::observables_csv(r);
@@ -34,6 +35,7 @@ TEST_CASE("exit_times.csv leaves the exit empty for a replica that did not exit;
   CHECK(j["exit_time"]["fraction_exited"].get<double>() == doctest::Approx(2.0 / 3.0));
   CHECK(j["exit_time"]["std"].get<double>() == doctest::Approx(std::sqrt(0.5)));
   CHECK(j["spikes_per_second"].get<double>() == doctest::Approx(13.0));
+  CHECK(j["acceptance"].get<double>() == doctest::Approx(0.65));
   CHECK(j["case"] == "memory");
 }
 
