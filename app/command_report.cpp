@@ -7,6 +7,7 @@
 #include "app/case_options.hpp"
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
+#include "app/interrupt.hpp"
 #include "app/output_folder.hpp"
 #include "solver/solver_failure.hpp"
 #include "validation/report.hpp"
@@ -29,21 +30,28 @@ int run_report(const AppContext& context, const ReportCommandOptions& o)
   std::optional<io::OutputFolder> folder;
   // Only rank 0 writes; it checks for an existing folder before any work is done.
   open_output_folder(context, out, o.force, folder);
+  InterruptGuard guard;
   validation::ReportOptions ro;
   ro.quick = o.quick;
   ro.progress = true;
+  ro.stop = &InterruptGuard::flag();
   validation::ReportData data;
   try {
     data = validation::run_report_studies(c, ro, PETSC_COMM_WORLD);
   } catch (const solver::SolverFailure& e) {
     throw RunFailure(e.what());
   }
+  if (data.interrupted) {
+    // A report of incomplete studies would read like a finished one: the staged folder is dropped.
+    if (context.is_root()) fmt::print(stderr, "stf report: interrupted; nothing was written\n");
+    return exit_interrupted;
+  }
   if (context.is_root()) {
     validation::write_report(data, *folder);
     folder->commit();
     fmt::print("{}\nReport written to {}\n", data.closing_note, (out / "report.html").string());
   }
-  return data.particles.interrupted ? int(exit_interrupted) : int(exit_ok);
+  return exit_ok;
 }
 
 }  // namespace

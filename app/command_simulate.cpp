@@ -3,8 +3,6 @@
 // that appears complete or not at all.
 #include <petscsys.h>
 
-#include <atomic>
-#include <csignal>
 #include <cstdint>
 #include <fmt/core.h>
 #include <optional>
@@ -13,6 +11,7 @@
 #include "app/case_options.hpp"
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
+#include "app/interrupt.hpp"
 #include "app/output_folder.hpp"
 #include "model/case_reader.hpp"
 #include "particles/ensemble.hpp"
@@ -31,37 +30,6 @@ struct SimulateOptions {
   bool raster = false;
   bool force = false;
   bool whole_horizon = false;
-};
-
-// A signal handler can reach only static storage: this flag is the one piece of it, set by SIGINT
-// while a simulation runs and read by the simulators between sample times.
-std::atomic<bool> interrupt_requested{false};
-extern "C" void on_interrupt(int) { interrupt_requested.store(true); }
-
-/// Installs the handler for SIGINT (Ctrl-C) and SIGTERM (what mpiexec sends its ranks on Ctrl-C)
-/// for the lifetime of the object and restores the previous ones.
-class InterruptGuard {
-public:
-  InterruptGuard()
-  {
-    interrupt_requested.store(false);
-    struct sigaction action {};
-    action.sa_handler = on_interrupt;
-    sigemptyset(&action.sa_mask);
-    sigaction(SIGINT, &action, &previous_int_);
-    sigaction(SIGTERM, &action, &previous_term_);
-  }
-  ~InterruptGuard()
-  {
-    sigaction(SIGINT, &previous_int_, nullptr);
-    sigaction(SIGTERM, &previous_term_, nullptr);
-  }
-  InterruptGuard(const InterruptGuard&) = delete;
-  InterruptGuard& operator=(const InterruptGuard&) = delete;
-
-private:
-  struct sigaction previous_int_ {};
-  struct sigaction previous_term_ {};
 };
 
 int run_simulate(const SimulateOptions& opt, const AppContext& context)
@@ -84,9 +52,9 @@ int run_simulate(const SimulateOptions& opt, const AppContext& context)
                c.name, o.neurons, o.replicas, o.seed, context.size, c.time.sample_times().size(), out);
   }
   InterruptGuard guard;
-  o.stop = &interrupt_requested;
+  o.stop = &InterruptGuard::flag();
   const particles::EnsembleResult r = particles::simulate_ensemble(c, o, PETSC_COMM_WORLD);
-  if (!context.is_root()) return r.interrupted || interrupt_requested.load() ? exit_interrupted : exit_ok;
+  if (!context.is_root()) return r.interrupted || InterruptGuard::requested() ? exit_interrupted : exit_ok;
 
   if (r.replicas.empty()) {
     fmt::print(stderr, "stf simulate: interrupted before any replica completed; nothing was written\n");

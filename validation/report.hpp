@@ -21,7 +21,7 @@ namespace stf::validation {
 struct ReportOptions {
   bool quick = false;                       // the smaller study of report_sizes(c, true)
   bool progress = false;                    // stage messages on stderr (rank 0)
-  const std::atomic<bool>* stop = nullptr;  // stops the particle ensembles cleanly
+  const std::atomic<bool>* stop = nullptr;  // checked after the mesh study and by the particle ensembles
 };
 
 /// The study sizes: the case's [report] section, or with `quick` a study small enough for tests.
@@ -43,9 +43,11 @@ struct ReportData {
   ParticleStudy particles;
   double wall_seconds = 0.0;
   std::string closing_note;                 // the headline numbers in words
+  bool interrupted = false;                 // `stop` was set: the studies are incomplete
 };
 
-/// Runs the studies (collective over `comm`); the data are complete on rank 0.
+/// Runs the studies (collective over `comm`); the data are complete on rank 0 unless
+/// `interrupted` (every rank agrees on it).
 ReportData run_report_studies(const model::Case& c, const ReportOptions& options, MPI_Comm comm);
 
 /// The figures of the report, written into `folder` (throws FigureError).

@@ -52,6 +52,13 @@ ReportData run_report_studies(const model::Case& c, const ReportOptions& options
   data.mesh = run_mesh_study(data.study_case, data.sizes.mesh_levels, finest, comm);
   for (const auto& l : data.mesh.levels)
     say(fmt::format("  {} x {} cells: {} steps, {:.2f} s", l.cells_u, l.cells_c, l.steps, l.wall_seconds));
+  // Every rank must agree to stop before the collective particle study.
+  int stop = options.stop != nullptr && options.stop->load(std::memory_order_relaxed) ? 1 : 0;
+  MPI_Allreduce(MPI_IN_PLACE, &stop, 1, MPI_INT, MPI_LOR, comm);
+  if (stop != 0) {
+    data.interrupted = true;
+    return data;
+  }
   if (rank == 0) data.limit = limit_reference(data.mesh.finest);
   // The particles need the marginal times on every rank (to record snapshots), not the data.
   if (rank != 0)
@@ -67,7 +74,8 @@ ReportData run_report_studies(const model::Case& c, const ReportOptions& options
   for (const auto& l : data.particles.levels)
     say(fmt::format("  N = {}: {} spikes, {:.2f} s", l.neurons, l.total_spikes, l.wall_seconds));
   data.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  if (rank == 0) data.closing_note = closing_note(data);
+  data.interrupted = data.particles.interrupted;
+  if (rank == 0 && !data.interrupted) data.closing_note = closing_note(data);
   return data;
 }
 

@@ -1,13 +1,18 @@
 // The analyses of the studies on synthetic inputs with known answers: mesh sequences, observed
 // orders from solutions with an exact h^p error, exit-time statistics, limit marginals, sweep specs.
 #include <doctest/doctest.h>
+#include <petscsys.h>
 
+#include <atomic>
 #include <cmath>
+#include <string>
 
+#include "model/case_reader.hpp"
 #include "model/input_error.hpp"
 #include "validation/limit_reference.hpp"
 #include "validation/mesh_study.hpp"
 #include "validation/particle_study.hpp"
+#include "validation/report.hpp"
 #include "validation/sweep.hpp"
 
 using namespace stf;
@@ -169,4 +174,21 @@ TEST_CASE("sweep specifications are parsed and checked")
   CHECK_THROWS_AS(parse_sweep_spec("initial.C.at=5:x:3"), model::InputError);
   CHECK_THROWS_AS(parse_sweep_spec("=1:2:3"), model::InputError);
   CHECK_THROWS_AS(parse_sweep_spec("k=1:2:1"), model::InputError);
+}
+
+TEST_CASE("a report asked to stop ends after the mesh study, marked interrupted, with no particle study")
+{
+  const model::Case c = model::read_case(std::string(STF_SOURCE_DIR) + "/cases/transport.toml");
+  std::atomic<bool> stop{true};
+  ReportOptions o;
+  o.quick = true;
+  o.stop = &stop;
+  const ReportData data = run_report_studies(c, o, PETSC_COMM_WORLD);
+  CHECK(data.interrupted);
+  CHECK(data.particles.levels.empty());
+  CHECK(data.closing_note.empty());
+  stop = false;
+  const ReportData whole = run_report_studies(c, o, PETSC_COMM_WORLD);
+  CHECK_FALSE(whole.interrupted);
+  CHECK_FALSE(whole.particles.levels.empty());
 }
