@@ -8,6 +8,7 @@
 #include "app/case_options.hpp"
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
+#include "app/interrupt.hpp"
 #include "app/output_folder.hpp"
 #include "model/input_error.hpp"
 #include "solver/solver_failure.hpp"
@@ -44,6 +45,8 @@ int run_sweep(const AppContext& context, const SweepCommandOptions& o)
     }
   }
   so.progress = true;
+  InterruptGuard guard;
+  so.stop = &InterruptGuard::flag();
   const model::Case base = o.case_options.read();
   std::string key_name = spec.key;
   for (auto& ch : key_name)
@@ -58,6 +61,10 @@ int run_sweep(const AppContext& context, const SweepCommandOptions& o)
   } catch (const solver::SolverFailure& e) {
     throw RunFailure(e.what());
   }
+  if (result.interrupted && result.points.empty()) {
+    if (context.is_root()) fmt::print(stderr, "stf sweep: interrupted before any value was finished; nothing was written\n");
+    return exit_interrupted;
+  }
   if (context.is_root()) {
     validation::write_sweep(result, *folder);
     folder->commit();
@@ -67,9 +74,13 @@ int run_sweep(const AppContext& context, const SweepCommandOptions& o)
       fmt::print("{:>14.6g} {:>14}{}\n", p.value, f(p.limit_exit_time),
                  so.neurons ? fmt::format(" {:>14} {:>12}", f(p.exit_mean), f(p.exit_stderr)) : "");
     }
-    fmt::print("Sweep written to {}\n", out.string());
+    if (result.interrupted)
+      fmt::print(stderr, "stf sweep: interrupted; wrote the {} completed value(s) of {} to {} (sweep.json says "
+                 "interrupted = true)\n", result.points.size(), spec.count, out.string());
+    else
+      fmt::print("Sweep written to {}\n", out.string());
   }
-  return exit_ok;
+  return result.interrupted ? exit_interrupted : exit_ok;
 }
 
 }  // namespace

@@ -73,7 +73,17 @@ SweepResult run_sweep(const std::filesystem::path& case_file, const std::vector<
     cases.push_back(model::read_case(case_file, ov));
   }
   r.case_name = cases.front().name;
+  // Every rank must agree to stop before the next collective solve.
+  auto stop_requested = [&] {
+    int stop = options.stop != nullptr && options.stop->load(std::memory_order_relaxed) ? 1 : 0;
+    MPI_Allreduce(MPI_IN_PLACE, &stop, 1, MPI_INT, MPI_LOR, comm);
+    return stop != 0;
+  };
   for (std::size_t k = 0; k < cases.size(); ++k) {
+    if (stop_requested()) {
+      r.interrupted = true;
+      break;
+    }
     const auto& c = cases[k];
     SweepPoint p;
     p.value = spec.values()[k];
@@ -90,7 +100,12 @@ SweepResult run_sweep(const std::filesystem::path& case_file, const std::vector<
       particles::SimulationOptions o = particles::SimulationOptions::from_case(c);
       o.neurons = *options.neurons;
       o.replicas = options.replicas;
+      o.stop = options.stop;
       const auto ens = particles::simulate_ensemble(c, o, comm);
+      if (ens.interrupted) {  // this point's ensemble is incomplete: not a result
+        r.interrupted = true;
+        break;
+      }
       if (rank == 0) {
         std::vector<std::optional<double>> exits;
         for (const auto& rep : ens.replicas) exits.push_back(rep.exit_time);
@@ -186,6 +201,7 @@ void write_sweep(const SweepResult& r, const io::OutputFolder& folder)
          {"count", r.spec.count},
          {"neurons", r.neurons ? json(*r.neurons) : json(nullptr)},
          {"replicas", r.replicas},
+         {"interrupted", r.interrupted},
          {"points", points},
          {"figures", figures}};
   io::write_text_file(folder.file("sweep.json"), j.dump(2) + "\n");

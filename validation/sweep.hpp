@@ -3,6 +3,7 @@
 // memory curve is the exit time against the stimulus strength c0).
 #pragma once
 
+#include <atomic>
 #include <filesystem>
 #include <mpi.h>
 #include <optional>
@@ -30,6 +31,7 @@ struct SweepOptions {
   long replicas = 10;
   std::vector<model::ObservableId> observables{model::ObservableId::rate, model::ObservableId::mean_calcium};
   bool progress = false;
+  const std::atomic<bool>* stop = nullptr;  // checked between values and by the particle ensembles
 };
 
 struct SweepPoint {
@@ -49,12 +51,13 @@ struct SweepResult {
   std::optional<long> neurons;
   long replicas = 0;
   std::vector<model::ObservableId> observables;
-  std::vector<SweepPoint> points;
+  std::vector<SweepPoint> points;  // complete points only, in the order of the values
+  bool interrupted = false;        // `stop` was set: `points` holds the values finished before
 };
 
 /// Reads the case once per value (the base overrides then KEY=value, so every value is validated
 /// and every derived default, such as the automatic mesh extents, is resolved again) and runs it.
-/// Collective over `comm`; the result is complete on rank 0.
+/// Collective over `comm`; the result is complete on rank 0 (every rank agrees on `interrupted`).
 SweepResult run_sweep(const std::filesystem::path& case_file, const std::vector<std::string>& overrides,
                       const SweepSpec& spec, const SweepOptions& options, MPI_Comm comm);
 
