@@ -45,7 +45,7 @@ FigureFile plot_density_heatmap(const std::filesystem::path& folder, const std::
     for (long i = 0; i < d.cells_u; ++i)
       if (max_density > 0.0 && d.cell_mass[std::size_t(j * d.cells_u + i)] / area >= floor) {
         u_hi = std::max(u_hi, double(i + 1) * d.du);
-        c_hi = std::max(c_hi, double(j + 1) * d.dc);
+        c_hi = std::max(c_hi, d.c0 + double(j + 1) * d.dc);
       }
   for (const auto& a : d.atoms) {
     u_hi = std::max(u_hi, a.u);
@@ -56,20 +56,20 @@ FigureFile plot_density_heatmap(const std::filesystem::path& folder, const std::
     c_hi = std::max(c_hi, d.cloud_c[k]);
   }
   u_hi = std::min(u_hi * 1.05 + d.du, double(d.cells_u) * d.du);
-  c_hi = std::min(c_hi * 1.05 + d.dc, double(d.cells_c) * d.dc);
+  c_hi = std::min(c_hi * 1.05 + d.dc, d.c0 + double(d.cells_c) * d.dc);
   if (!(u_hi > 0.0)) u_hi = double(d.cells_u) * d.du;
-  if (!(c_hi > 0.0)) c_hi = double(d.cells_c) * d.dc;
+  if (!(c_hi > 0.0)) c_hi = d.c0 + double(d.cells_c) * d.dc;
 
   std::string grid;
   bool any_cell = false;
   const long i_end = std::min(d.cells_u, static_cast<long>(std::ceil(u_hi / d.du)));
-  const long j_end = std::min(d.cells_c, static_cast<long>(std::ceil(c_hi / d.dc)));
+  const long j_end = std::min(d.cells_c, static_cast<long>(std::ceil((c_hi - d.c0) / d.dc)));
   for (long j = 0; j < j_end; ++j) {
     for (long i = 0; i < i_end; ++i) {
       const double rho = d.cell_mass[std::size_t(j * d.cells_u + i)] / area;
       const bool shown = max_density > 0.0 && rho >= floor;
       any_cell = any_cell || shown;
-      grid += fmt::format("{} {} {}\n", num((double(i) + 0.5) * d.du), num((double(j) + 0.5) * d.dc),
+      grid += fmt::format("{} {} {}\n", num((double(i) + 0.5) * d.du), num(d.c0 + (double(j) + 0.5) * d.dc),
                           shown ? num(std::log10(rho)) : std::string("NaN"));
     }
     grid += "\n";

@@ -24,6 +24,7 @@ struct HeatmapData {
   std::string title;
   long cells_u = 0, cells_c = 0;
   double du = 1.0, dc = 1.0;
+  double c0 = 0.0;  // row j spans [c0 + j dc, c0 + (j + 1) dc] (rows that move with a linear calcium leak)
   std::vector<double> cell_mass;  // index j * cells_u + i (calcium row j, potential column i)
   struct Atom {
     double u, c, weight;

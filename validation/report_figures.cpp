@@ -39,6 +39,7 @@ std::vector<FigureFile> make_report_figures(const ReportData& data, const std::f
     h.cells_c = snap->cells_c;
     h.du = snap->du;
     h.dc = snap->dc;
+    h.c0 = -snap->c_shift;  // linear calcium leak: the rows have moved down with the flow
     h.cell_mass = snap->cell_mass;
     if (snap->u_faces.size() == std::size_t(snap->cells_u + 1)) {
       // Stretched potential cells: the picture samples the density on uniform columns (four per

@@ -52,6 +52,15 @@ TEST_CASE("each figure kind produces a PNG")
   h.cloud_c = {1.0, 3.0, 2.5};
   CHECK(plot_density_heatmap(tmp.path, "heat", h, "c").file == "heat.png");
   CHECK(is_png(tmp.path / "heat.png"));
+  // Rows that moved down with a linear calcium leak: row 0's centre is at c0 + dc / 2.
+  h.c0 = -0.2;
+  plot_density_heatmap(tmp.path, "heat_moved", h, "c");
+  CHECK(is_png(tmp.path / "heat_moved.png"));
+  std::ifstream grid(tmp.path / "heat_moved_density.dat");
+  double u = 0.0, c = 0.0;
+  grid >> u >> c;
+  CHECK(u == doctest::Approx(0.05));
+  CHECK(c == doctest::Approx(0.05));
 
   TimeSeriesFigure ts;
   ts.title = "rate";
