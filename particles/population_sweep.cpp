@@ -18,6 +18,18 @@ constexpr long block = 512;
 // After a group is done, h and hw hold the sums of phi and of phi (w0 + w1 c).
 struct Sums {
   double h = 0.0, hw = 0.0, su = 0.0, sc = 0.0, suu = 0.0, scc = 0.0, umax = 0.0, cmax = 0.0;
+
+  void add(const Sums& o) noexcept
+  {
+    h += o.h;
+    hw += o.hw;
+    su += o.su;
+    sc += o.sc;
+    suu += o.suu;
+    scc += o.scc;
+    umax = std::max(umax, o.umax);
+    cmax = std::max(cmax, o.cmax);
+  }
 };
 
 struct FusedParams {
@@ -75,14 +87,7 @@ template <FusedRate R, int K, bool CExp>
     umax = umax > u ? umax : u;
     cmax = cmax > c ? cmax : c;
   }
-  s.h += h;
-  s.hw += hw;
-  s.su += su;
-  s.sc += sc;
-  s.suu += suu;
-  s.scc += scc;
-  s.umax = umax;
-  s.cmax = cmax;
+  s.add({h, hw, su, sc, suu, scc, umax, cmax});
 }
 
 template <FusedRate R, bool CExp>
@@ -172,24 +177,11 @@ SweepResult PopulationSweep::run(const NeuronState& state, std::vector<double>& 
           umax = umax > u[j] ? umax : u[j];
           cmax = cmax > c[j] ? cmax : c[j];
         }
-        s.h += rate;
-        s.hw += drive;
-        s.su += su;
-        s.sc += sc;
-        s.suu += suu;
-        s.scc += scc;
-        s.umax = umax;
-        s.cmax = cmax;
+        s.add({rate, drive, su, sc, suu, scc, umax, cmax});
       }
     }
     group_max[static_cast<std::size_t>(g)] = s.umax;
-    total.h += s.h;  // the group's sum of phi
-    total.hw += s.hw;  // and of phi (w0 + w1 c)
-    total.su += s.su;
-    total.sc += s.sc;
-    total.suu += s.suu;
-    total.scc += s.scc;
-    total.cmax = std::max(total.cmax, s.cmax);
+    total.add(s);  // s.h, s.hw: the group's sums of phi and of phi (w0 + w1 c)
   }
   const double inv_n = 1.0 / static_cast<double>(n);
   SweepResult out;
