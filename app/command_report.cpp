@@ -62,7 +62,7 @@ void register_report_command(CLI::App& app, const AppContext& context, CommandAc
       "report", "compare the limit with the finite network: mesh study, particles, exit times (report.html)");
   auto options = std::make_shared<ReportCommandOptions>();
   options->case_options.add_to(*command);
-  command->add_option("--out", options->out, "output folder (default out/<case>/report)");
+  command->add_option("-o,--out", options->out, "output folder (default out/<case>/report)");
   command->add_flag("--quick", options->quick, "a small study (seconds): for tests and a first look");
   command->add_flag("--force", options->force, "replace an existing output folder");
   command->callback([&action, &context, options] { action = [&context, options] { return run_report(context, *options); }; });

@@ -12,6 +12,7 @@
 #include "app/case_options.hpp"
 #include "app/commands.hpp"
 #include "app/exit_codes.hpp"
+#include "app/interrupt.hpp"
 #include "app/output_folder.hpp"
 #include "mesh/grid.hpp"
 #include "solver/run_outputs.hpp"
@@ -49,11 +50,20 @@ int run(const RunOptions& options, const AppContext& context)
   so.snapshot_times = c.solver.snapshots;
   if (context.is_root()) so.vtk_folder = folder->file("snapshots");
   so.progress = !options.quiet;
+  InterruptGuard guard;
+  so.stop = &InterruptGuard::flag();
   solver::Solution sol;
   try {
     sol = solver::solve(c, so, PETSC_COMM_WORLD);
   } catch (const solver::SolverFailure& e) {
     throw RunFailure(e.what());
+  }
+  if (sol.interrupted) {
+    // Observables that stop short would read like a finished run: the staged folder is dropped.
+    if (context.is_root())
+      fmt::print(stderr, "stf run: interrupted at t = {:.6g} of {:g}; nothing was written\n",
+                 sol.times.empty() ? 0.0 : sol.times.back(), c.time.end);
+    return exit_interrupted;
   }
   if (context.is_root()) {
     solver::write_run_outputs(folder->staging(), c, sol, {context.size, context.petsc_args});
@@ -80,7 +90,7 @@ void register_run_command(CLI::App& app, const AppContext& context, CommandActio
   auto* command = app.add_subcommand("run", "solve the mean-field limit of a case on a mesh (PETSc options after --)");
   auto options = std::make_shared<RunOptions>();
   options->case_options.add_to(*command);
-  command->add_option("--out", options->out, "output folder (default out/<case>/run)");
+  command->add_option("-o,--out", options->out, "output folder (default out/<case>/run)");
   command->add_flag("--force", options->force, "replace the output folder if it exists");
   command->add_flag("--quiet", options->quiet, "print nothing but errors");
   command->callback([&action, &context, options] { action = [&context, options] { return run(*options, context); }; });

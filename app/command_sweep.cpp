@@ -96,7 +96,7 @@ void register_sweep_command(CLI::App& app, const AppContext& context, CommandAct
   command->add_option("--replicas", options->replicas, "replicas of the finite network (default 10)");
   command->add_option("--observe", options->observables, "observables to tabulate (peak over time)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  command->add_option("--out", options->out, "output folder (default out/<case>/sweep_<key>)");
+  command->add_option("-o,--out", options->out, "output folder (default out/<case>/sweep_<key>)");
   command->add_flag("--force", options->force, "replace an existing output folder");
   command->callback([&action, &context, options] { action = [&context, options] { return run_sweep(context, *options); }; });
 }

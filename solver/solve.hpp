@@ -5,6 +5,7 @@
 
 #include <mpi.h>
 
+#include <atomic>
 #include <filesystem>
 #include <optional>
 #include <vector>
@@ -18,6 +19,8 @@ struct SolveOptions {
   std::vector<double> snapshot_times;                // densities to return (and to write if a folder is given)
   std::optional<std::filesystem::path> vtk_folder;   // where rank 0 writes the snapshots (.vts), if anywhere
   bool progress = false;                             // progress on stderr (rank 0, only if it is a terminal)
+  const std::atomic<bool>* stop = nullptr;           // checked by every rank together at each stop of the
+                                                     // stepper; when set, the run ends (Solution::interrupted)
 };
 
 /// The state at one time, gathered on rank 0 (empty vectors on the other ranks).
@@ -52,6 +55,7 @@ struct Solution {
   double wall_seconds = 0.0;                     // time stepping only (set-up excluded)
   double cell_stage_updates_per_second = 0.0;    // cells * right-hand-side evaluations / wall_seconds
   std::string ts_type;                           // the PETSc TS type that ran
+  bool interrupted = false;                      // ended by SolveOptions::stop: the records stop short of the end
 };
 
 /// Solves the limit equation of the case on a mesh of its [mesh] settings. Collective over `comm`

@@ -82,8 +82,12 @@ MeshStudy run_mesh_study(const model::Case& c, long levels, const solver::SolveO
     const bool finest = l + 1 == meshes.size();
     solver::SolveOptions o;
     if (finest) o = finest_options;
-    else o.progress = finest_options.progress;
+    else o.progress = finest_options.progress, o.stop = finest_options.stop;
     auto sol = solver::solve(level_case, o, comm);
+    if (sol.interrupted) {  // every rank sees it: the study ends incomplete
+      study.interrupted = true;
+      return study;
+    }
     MeshLevel m;
     m.cells_u = meshes[l].cells_u;
     m.cells_per_unit_c = meshes[l].cells_per_unit_c;

@@ -48,10 +48,11 @@ struct MeshStudy {
   std::vector<ConvergenceRow> observables;
   std::optional<ConvergenceRow> exit_time;  // when every level has an exit time
   solver::Solution finest;              // the finest solution, with the snapshots asked for
+  bool interrupted = false;             // finest_options.stop was set: levels and analysis are incomplete
 };
 
 /// Runs the solver on every level (collective over `comm`; analysis on rank 0). Only the finest
-/// level takes `finest_options` (snapshots); the others run without outputs.
+/// level takes `finest_options` (snapshots); the others run without outputs (but with its `stop`).
 MeshStudy run_mesh_study(const model::Case& c, long levels, const solver::SolveOptions& finest_options,
                          MPI_Comm comm);
 

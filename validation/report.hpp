@@ -21,7 +21,7 @@ namespace stf::validation {
 struct ReportOptions {
   bool quick = false;                       // the smaller study of report_sizes(c, true)
   bool progress = false;                    // stage messages on stderr (rank 0)
-  const std::atomic<bool>* stop = nullptr;  // checked after the mesh study and by the particle ensembles
+  const std::atomic<bool>* stop = nullptr;  // checked by the solver and the particle ensembles
 };
 
 /// The study sizes: the case's [report] section, or with `quick` a study small enough for tests.

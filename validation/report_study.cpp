@@ -49,13 +49,14 @@ ReportData run_report_studies(const model::Case& c, const ReportOptions& options
   say(fmt::format("mesh study, {} levels", data.sizes.mesh_levels));
   solver::SolveOptions finest;
   finest.snapshot_times = data.sizes.times;
+  finest.stop = options.stop;
   data.mesh = run_mesh_study(data.study_case, data.sizes.mesh_levels, finest, comm);
   for (const auto& l : data.mesh.levels)
     say(fmt::format("  {} x {} cells: {} steps, {:.2f} s", l.cells_u, l.cells_c, l.steps, l.wall_seconds));
   // Every rank must agree to stop before the collective particle study.
   int stop = options.stop != nullptr && options.stop->load(std::memory_order_relaxed) ? 1 : 0;
   MPI_Allreduce(MPI_IN_PLACE, &stop, 1, MPI_INT, MPI_LOR, comm);
-  if (stop != 0) {
+  if (stop != 0 || data.mesh.interrupted) {
     data.interrupted = true;
     return data;
   }

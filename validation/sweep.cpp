@@ -88,7 +88,13 @@ SweepResult run_sweep(const std::filesystem::path& case_file, const std::vector<
     SweepPoint p;
     p.value = spec.values()[k];
     if (options.progress && rank == 0) fmt::print(stderr, "stf sweep: {} = {:g}\n", spec.key, p.value);
-    const auto sol = solver::solve(c, {}, comm);
+    solver::SolveOptions so;
+    so.stop = options.stop;
+    const auto sol = solver::solve(c, so, comm);
+    if (sol.interrupted) {  // this value's limit is incomplete: not a result
+      r.interrupted = true;
+      break;
+    }
     p.limit_exit_time = sol.exit_time;
     p.limit_mass_error = sol.max_mass_error;
     for (auto id : options.observables) {

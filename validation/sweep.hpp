@@ -31,7 +31,7 @@ struct SweepOptions {
   long replicas = 10;
   std::vector<model::ObservableId> observables{model::ObservableId::rate, model::ObservableId::mean_calcium};
   bool progress = false;
-  const std::atomic<bool>* stop = nullptr;  // checked between values and by the particle ensembles
+  const std::atomic<bool>* stop = nullptr;  // checked between values, by the solver and by the particle ensembles
 };
 
 struct SweepPoint {

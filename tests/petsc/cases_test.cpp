@@ -3,6 +3,7 @@
 #include <doctest/doctest.h>
 #include <mpi.h>
 
+#include <atomic>
 #include <filesystem>
 #include <vector>
 
@@ -34,4 +35,21 @@ TEST_CASE("every shipped case conserves mass to 1e-12 and keeps the density non-
       CHECK(s.corner >= 0.0);
     }
   }
+}
+
+TEST_CASE("a run asked to stop ends at the next sample time, marked interrupted")
+{
+  const auto c = model::read_case(std::filesystem::path(STF_SOURCE_DIR) / "cases" / "memory.toml",
+                                  {"mesh.cells_u=30", "mesh.cells_per_unit_c=2"});
+  std::atomic<bool> stop{true};
+  solver::SolveOptions o;
+  o.stop = &stop;
+  const auto sol = solver::solve(c, o, MPI_COMM_WORLD);
+  CHECK(sol.interrupted);
+  CHECK(sol.times.size() == 2);  // t = 0 and the first sample time
+  CHECK_FALSE(sol.exit_time.has_value());
+  stop = false;
+  const auto whole = solver::solve(c, o, MPI_COMM_WORLD);
+  CHECK_FALSE(whole.interrupted);
+  CHECK(whole.times.size() == c.time.sample_times().size());
 }
