@@ -5,6 +5,7 @@
 
 #include <cstdint>
 #include <fmt/core.h>
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -34,12 +35,16 @@ struct SimulateOptions {
 
 int run_simulate(const SimulateOptions& opt, const AppContext& context)
 {
-  const model::Case c = opt.case_options.read();
+  // The options are case keys: applied as overrides, they are validated like the file and recorded
+  // in the case.toml written beside the results, so that the run can be repeated from it.
+  CaseOptions with_flags = opt.case_options;
+  auto& ov = with_flags.overrides;
+  if (opt.neurons > 0) ov.push_back(fmt::format("particles.neurons={}", opt.neurons));
+  if (opt.replicas > 0) ov.push_back(fmt::format("particles.replicas={}", opt.replicas));
+  if (opt.seed >= 0) ov.push_back(fmt::format("particles.seed={}", opt.seed));
+  if (opt.whole_horizon) ov.push_back("particles.whole_horizon=true");
+  const model::Case c = with_flags.read();
   particles::SimulationOptions o = particles::SimulationOptions::from_case(c);
-  if (opt.neurons > 0) o.neurons = opt.neurons;
-  if (opt.replicas > 0) o.replicas = opt.replicas;
-  if (opt.seed >= 0) o.seed = static_cast<std::uint64_t>(opt.seed);
-  o.whole_horizon = o.whole_horizon || opt.whole_horizon;
   o.raster = opt.raster;
   o.progress = true;
   const std::string out = opt.out.empty() ? "out/" + c.name + "/simulate" : opt.out;
@@ -92,8 +97,8 @@ void register_simulate_command(CLI::App& app, const AppContext& context, Command
       "simulate", "simulate the finite network exactly (event-driven), R replicas over the MPI ranks");
   auto opt = std::make_shared<SimulateOptions>();
   opt->case_options.add_to(*command);
-  command->add_option("--neurons,-N", opt->neurons, "network size N (default: particles.neurons)")
-      ->check(CLI::PositiveNumber);
+  command->add_option("--neurons,-N", opt->neurons, "network size N >= 2 (default: particles.neurons)")
+      ->check(CLI::Range(2L, std::numeric_limits<long>::max()));
   command->add_option("--replicas,-R", opt->replicas, "independent replicas (default: particles.replicas)")
       ->check(CLI::PositiveNumber);
   command->add_option("--seed", opt->seed, "seed; replica k uses the stream (seed, k) (default: particles.seed)")

@@ -46,6 +46,17 @@ if [[ $out == *'C = { law = "dirac", at = 20 }'* ]]; then pass; else fail "--set
 msg=$("$stf" check "$src/cases/memory.toml" --set model.phi.kapa=3 2>&1)
 if [[ $msg == *"--set model.phi.kapa=3"*"model.phi.kapa"*"did you mean 'kappa'"* ]]; then pass; else fail "override message: $msg"; fi
 
+# stf simulate: its options are case keys, validated like the file and recorded in case.toml.
+expect_code 2 "$stf" simulate "$src/cases/memory.toml" -N 1
+work=$(mktemp -d)
+expect_code 0 "$stf" simulate "$src/cases/memory.toml" -N 50 -R 2 --seed 7 --whole-horizon -o "$work/sim"
+resolved=$(cat "$work/sim/case.toml" 2>/dev/null)
+for want in "neurons = 50" "replicas = 2" "seed = 7" "whole_horizon = true"; do
+  if [[ $resolved == *"$want"* ]]; then pass; else fail "stf simulate: '$want' not in the written case.toml"; fi
+done
+expect_code 2 "$stf" simulate "$src/cases/memory.toml" -N 50 -R 2 -o "$work/sim"  # exists, no --force
+rm -rf "$work"
+
 rm -f /tmp/stf_check_err.$$
 echo "$passes passed, $failures failed"
 [[ $failures -eq 0 ]]
