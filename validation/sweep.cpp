@@ -73,6 +73,8 @@ SweepResult run_sweep(const std::filesystem::path& case_file, const std::vector<
     cases.push_back(model::read_case(case_file, ov));
   }
   r.case_name = cases.front().name;
+  r.base_case = model::read_case(case_file, overrides);
+  r.overrides = overrides;
   // Every rank must agree to stop before the next collective solve.
   auto stop_requested = [&] {
     int stop = options.stop != nullptr && options.stop->load(std::memory_order_relaxed) ? 1 : 0;
@@ -201,6 +203,7 @@ void write_sweep(const SweepResult& r, const io::OutputFolder& folder)
   json j{{"stf_version", io::stf_version},
          {"stf_git_hash", io::stf_git_hash},
          {"case", r.case_name},
+         {"overrides", r.overrides},
          {"key", r.spec.key},
          {"start", r.spec.start},
          {"stop", r.spec.stop},
@@ -211,6 +214,7 @@ void write_sweep(const SweepResult& r, const io::OutputFolder& folder)
          {"points", points},
          {"figures", figures}};
   io::write_text_file(folder.file("sweep.json"), j.dump(2) + "\n");
+  io::write_text_file(folder.file("case.toml"), model::to_toml(r.base_case));
 }
 
 }  // namespace stf::validation

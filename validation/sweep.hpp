@@ -48,6 +48,8 @@ struct SweepPoint {
 struct SweepResult {
   SweepSpec spec;
   std::string case_name;
+  model::Case base_case;               // the case with the base overrides, before the swept key
+  std::vector<std::string> overrides;  // the base overrides, as given
   std::optional<long> neurons;
   long replicas = 0;
   std::vector<model::ObservableId> observables;
@@ -61,8 +63,9 @@ struct SweepResult {
 SweepResult run_sweep(const std::filesystem::path& case_file, const std::vector<std::string>& overrides,
                       const SweepSpec& spec, const SweepOptions& options, MPI_Comm comm);
 
-/// sweep.csv, sweep.json and the figure memory_curve.png (exit time against the parameter; the
-/// limit and, if run, the finite system with +-2 standard errors) into the staged folder.
+/// sweep.csv, sweep.json, case.toml (the base case resolved) and the figure memory_curve.png (exit
+/// time against the parameter; the limit and, if run, the finite system with +-2 standard errors)
+/// into the staged folder.
 void write_sweep(const SweepResult& result, const io::OutputFolder& folder);
 
 }  // namespace stf::validation

@@ -38,6 +38,10 @@ TEST_CASE("the exit time increases with c0 on the memory case (memory curve)")
   const json j = json::parse(read_text(out / "sweep.json"));
   REQUIRE(j["points"].size() == 4);
   CHECK(fs::exists(out / "memory_curve.png"));
+  // The base case is recorded resolved, with the overrides it was given.
+  const std::string base = read_text(out / "case.toml");
+  CHECK(base.find("u_max = 80") != std::string::npos);
+  CHECK(j["overrides"].size() == 3);
   CHECK(fs::exists(out / "sweep.csv"));
   double last_limit = -1.0, last_mean = -1.0;
   for (const auto& p : j["points"]) {
