@@ -17,6 +17,7 @@
 
 #include "model/memory_region.hpp"
 #include "particles/alias_table.hpp"
+#include "particles/exponential_ziggurat.hpp"
 #include "particles/neuron_state.hpp"
 #include "particles/population_sweep.hpp"
 #include "particles/quiet_relaxation.hpp"
@@ -38,9 +39,11 @@ long choose_group_size(long n)
   return g;
 }
 
-// Stream purposes: the initial condition and the dynamics draw from separate streams.
+// Stream purposes: the initial condition and the dynamics draw from separate streams, and the
+// ziggurat's rare extra uniforms from a third.
 constexpr std::uint64_t stream_initial = 1;
 constexpr std::uint64_t stream_dynamics = 0;
+constexpr std::uint64_t stream_ziggurat = 2;
 
 class ExactReplica {
 public:
@@ -56,6 +59,7 @@ public:
         sweep_(c.model, group_size_),
         quiet_(c.model),
         rng_(r.seed, r.replica, stream_dynamics),
+        ziggurat_rng_(r.seed, r.replica, stream_ziggurat),
         group_max_(static_cast<std::size_t>(groups_), 0.0),
         bound_(static_cast<std::size_t>(groups_), 0.0),
         weight_(static_cast<std::size_t>(groups_), 0.0)
@@ -71,7 +75,7 @@ private:
     std::uint64_t column_word;  // column of the alias table, and the neuron inside the group
     double side;                // alias side, in (0, 1)
     double accept;              // acceptance uniform, in (0, 1)
-    double wait;                // -log of a uniform: an Exp(1) waiting time
+    double wait;                // an Exp(1) waiting time (ziggurat)
     std::uint64_t version;      // table version it was resolved with
     long neuron;
     std::uint32_t group;
@@ -102,7 +106,7 @@ private:
     k.column_word = w[0];
     k.side = RandomStream::to_open_unit(w[1]);
     k.accept = RandomStream::to_open_unit(w[2]);
-    k.wait = -std::log(RandomStream::to_open_unit(w[3]));  // off the critical path
+    k.wait = exponential_(w[3], [this] { return ziggurat_rng_.next(); });
     resolve(k);
   }
   void rebuild_bounds();
@@ -121,6 +125,8 @@ private:
   QuietRelaxation quiet_;  // closed-form observables once no spike and no input come any more
   long spikes_at_last_sample_ = -1;
   RandomStream rng_;
+  RandomStream ziggurat_rng_;
+  ExponentialZiggurat exponential_;
 
   std::vector<double> group_max_, bound_, weight_;
   AliasTable alias_;
