@@ -1,5 +1,6 @@
 // report.html: one self-contained page (figures embedded as base64 PNG data URIs) with the
 // tables of report.json and short explanations; and the closing note that sums it up.
+#include <optional>
 #include <cmath>
 #include <fmt/core.h>
 
@@ -64,6 +65,19 @@ std::string closing_note(const ReportData& d)
         "With N = {} neurons and {} replicas, the mean over replicas stays within {} of the limit's rate and within {} "
         "of its mean calcium over the whole horizon (the standard deviation across replicas is at most {} and {}). ",
         big.neurons, big.replicas, g(big.sup_error[r]), g(big.sup_error[c]), g(big.sup_std[r]), g(big.sup_std[c]));
+    // The limit is itself known only to its mesh error: say how large, so that a distance at that
+    // level is read as the limit's error and not as the particles'.
+    std::optional<double> mesh_rate, mesh_calcium;
+    for (const auto& row : d.mesh.observables) {
+      if (row.differences.empty()) continue;
+      if (row.quantity == "rate") mesh_rate = row.differences.back();
+      if (row.quantity == "mean_calcium") mesh_calcium = row.differences.back();
+    }
+    if (mesh_rate && mesh_calcium)
+      s += fmt::format("The limit itself differs by up to {} in the rate and {} in the mean calcium between the two "
+                       "finest meshes; distances at that level measure the limit's mesh error more than the "
+                       "particles'. ",
+                       g(*mesh_rate), g(*mesh_calcium));
     if (const auto* f = find_fit(d, "std rate"); f && f->fit)
       s += fmt::format("The fluctuations of the rate across replicas scale like N^{} (95% interval [{}, {}]; the "
                        "central limit theorem predicts -0.5). ",
