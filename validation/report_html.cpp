@@ -66,17 +66,19 @@ std::string closing_note(const ReportData& d)
         "of its mean calcium over the whole horizon (the standard deviation across replicas is at most {} and {}). ",
         big.neurons, big.replicas, g(big.sup_error[r]), g(big.sup_error[c]), g(big.sup_std[r]), g(big.sup_std[c]));
     // The limit is itself known only to its mesh error: say how large, so that a distance at that
-    // level is read as the limit's error and not as the particles'.
+    // level is not read as the particles'. Error of the finest mesh ~ last difference / (2^p - 1).
     std::optional<double> mesh_rate, mesh_calcium;
     for (const auto& row : d.mesh.observables) {
       if (row.differences.empty()) continue;
-      if (row.quantity == "rate") mesh_rate = row.differences.back();
-      if (row.quantity == "mean_calcium") mesh_calcium = row.differences.back();
+      const double p = row.orders.empty() ? 0.0 : row.orders.back().value_or(0.0);
+      const double e = p > 0.5 ? row.differences.back() / (std::exp2(p) - 1.0) : row.differences.back();
+      if (row.quantity == "rate") mesh_rate = e;
+      if (row.quantity == "mean_calcium") mesh_calcium = e;
     }
     if (mesh_rate && mesh_calcium)
-      s += fmt::format("The limit itself differs by up to {} in the rate and {} in the mean calcium between the two "
-                       "finest meshes; distances at that level measure the limit's mesh error more than the "
-                       "particles'. ",
+      s += fmt::format("The limit on the finest mesh is itself uncertain by about {} in the rate and {} in the mean "
+                       "calcium (last mesh difference over 2^p - 1); distances near that level cannot be attributed "
+                       "to the particles. ",
                        g(*mesh_rate), g(*mesh_calcium));
     if (const auto* f = find_fit(d, "std rate"); f && f->fit)
       s += fmt::format("The fluctuations of the rate across replicas scale like N^{} (95% interval [{}, {}]; the "
