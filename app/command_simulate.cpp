@@ -59,7 +59,7 @@ int run_simulate(const SimulateOptions& opt, const AppContext& context)
   InterruptGuard guard;
   o.stop = &InterruptGuard::flag();
   const particles::EnsembleResult r = particles::simulate_ensemble(c, o, PETSC_COMM_WORLD);
-  if (!context.is_root()) return r.interrupted || InterruptGuard::requested() ? exit_interrupted : exit_ok;
+  if (!context.is_root()) return r.interrupted ? exit_interrupted : exit_ok;
 
   if (r.replicas.empty()) {
     fmt::print(stderr, "stf simulate: interrupted before any replica completed; nothing was written\n");

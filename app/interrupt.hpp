@@ -18,7 +18,6 @@ public:
 
   /// Set once an interrupt arrived (pass its address as a `stop` option).
   static const std::atomic<bool>& flag() noexcept;
-  static bool requested() noexcept { return flag().load(std::memory_order_relaxed); }
 
 private:
   struct sigaction previous_int_ {};

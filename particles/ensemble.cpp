@@ -150,7 +150,11 @@ EnsembleResult simulate_ensemble(const model::Case& c, const SimulationOptions& 
       const std::vector<double> b = encode(run_one(k));
       MPI_Send(b.data(), static_cast<int>(b.size()), MPI_DOUBLE, 0, tag_replica, comm);
     }
-    MPI_Barrier(comm);
+    // Rank 0 alone saw every replica: it tells the others whether the ensemble was interrupted,
+    // so that every rank takes the same path afterwards.
+    int interrupted = 0;
+    MPI_Bcast(&interrupted, 1, MPI_INT, 0, comm);
+    result.interrupted = interrupted != 0;
     return result;
   }
 
@@ -191,7 +195,8 @@ EnsembleResult simulate_ensemble(const model::Case& c, const SimulationOptions& 
     result.replicas.push_back({r.exit_time, r.spikes, r.silent_from, std::move(r.snapshots)});
     if (show) show_progress(static_cast<double>(k + 1), o.replicas, seconds());
   }
-  MPI_Barrier(comm);
+  int interrupted = result.interrupted ? 1 : 0;
+  MPI_Bcast(&interrupted, 1, MPI_INT, 0, comm);
   result.stderr_.assign(samples, model::Observables{});
   for (std::size_t s = 0; s < samples; ++s)
     for (std::size_t j = 0; j < model::observable_count; ++j)

@@ -49,7 +49,7 @@ struct EnsembleResult {
   long total_spikes = 0;
   long total_proposals = 0;  // thinning proposals of the exact method (0 for the stepped reference)
   double wall_seconds = 0.0;
-  bool interrupted = false;  // stopped early: `replicas` holds the completed prefix 0..k-1
+  bool interrupted = false;  // stopped early (on every rank): `replicas` holds the completed prefix 0..k-1
   int ranks = 1;
 };
 

@@ -58,6 +58,15 @@ struct Solution {
   bool interrupted = false;                      // ended by SolveOptions::stop: the records stop short of the end
 };
 
+/// Whether `stop` (may be null) is set on any rank of `comm`. Collective: every rank must call it, and
+/// every rank gets the same answer, so that all of them leave a loop of collective work together.
+inline bool stop_requested_on_any_rank(const std::atomic<bool>* stop, MPI_Comm comm)
+{
+  int requested = stop != nullptr && stop->load(std::memory_order_relaxed) ? 1 : 0;
+  MPI_Allreduce(MPI_IN_PLACE, &requested, 1, MPI_INT, MPI_LOR, comm);
+  return requested != 0;
+}
+
 /// Solves the limit equation of the case on a mesh of its [mesh] settings. Collective over `comm`
 /// (PETSc must be initialised); the result is complete on every rank, except the snapshots, which
 /// are gathered on rank 0. PETSc options (-ts_type, -ts_monitor, -log_view, ...) apply.

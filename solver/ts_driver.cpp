@@ -361,13 +361,10 @@ Solution solve(const model::Case& c, const SolveOptions& options, MPI_Comm comm)
       ++next_relabel;
     }
     record(stop);
-    if (options.stop != nullptr) {  // every rank decides together: the next TSSolve is collective
-      int requested = options.stop->load(std::memory_order_relaxed) ? 1 : 0;
-      MPI_Allreduce(MPI_IN_PLACE, &requested, 1, MPI_INT, MPI_LOR, comm);
-      if (requested != 0) {
-        sol.interrupted = true;
-        break;
-      }
+    // Every rank decides together: the next TSSolve is collective.
+    if (options.stop != nullptr && stop_requested_on_any_rank(options.stop, comm)) {
+      sol.interrupted = true;
+      break;
     }
   }
   if (show_progress) fmt::print(stderr, "\n");

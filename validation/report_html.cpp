@@ -28,8 +28,12 @@ std::string esc(const std::string& s)
   return o;
 }
 
+// Numbers for the HTML tables (a dash where there is none) and for plain text (the closing note goes
+// to stdout and report.json as well, and is escaped when it enters the HTML).
 std::string g(double v) { return std::isfinite(v) ? fmt::format("{:.4g}", v) : std::string("&ndash;"); }
 std::string g(const std::optional<double>& v) { return v ? g(*v) : std::string("&ndash;"); }
+std::string text(double v) { return std::isfinite(v) ? fmt::format("{:.4g}", v) : std::string("n/a"); }
+std::string text(const std::optional<double>& v) { return v ? text(*v) : std::string("n/a"); }
 std::string name_of(model::ObservableId id) { return std::string(model::observable_names()[std::size_t(id)]); }
 
 std::string table(const std::vector<std::string>& head, const std::vector<std::vector<std::string>>& rows)
@@ -64,7 +68,7 @@ std::string closing_note(const ReportData& d)
     s += fmt::format(
         "With N = {} neurons and {} replicas, the mean over replicas stays within {} of the limit's rate and within {} "
         "of its mean calcium over the whole horizon (the standard deviation across replicas is at most {} and {}). ",
-        big.neurons, big.replicas, g(big.sup_error[r]), g(big.sup_error[c]), g(big.sup_std[r]), g(big.sup_std[c]));
+        big.neurons, big.replicas, text(big.sup_error[r]), text(big.sup_error[c]), text(big.sup_std[r]), text(big.sup_std[c]));
     // The limit is itself known only to its mesh error: say how large, so that a distance at that
     // level is not read as the particles'. Error of the finest mesh ~ last difference / (2^p - 1).
     std::optional<double> mesh_rate, mesh_calcium;
@@ -79,31 +83,31 @@ std::string closing_note(const ReportData& d)
       s += fmt::format("The limit on the finest mesh is itself uncertain by about {} in the rate and {} in the mean "
                        "calcium (last mesh difference over 2^p - 1); distances near that level cannot be attributed "
                        "to the particles. ",
-                       g(*mesh_rate), g(*mesh_calcium));
+                       text(*mesh_rate), text(*mesh_calcium));
     if (const auto* f = find_fit(d, "std rate"); f && f->fit)
       s += fmt::format("The fluctuations of the rate across replicas scale like N^{} (95% interval [{}, {}]; the "
                        "central limit theorem predicts -0.5). ",
-                       g(f->fit->slope), g(f->fit->ci_low), g(f->fit->ci_high));
+                       text(f->fit->slope), text(f->fit->ci_low), text(f->fit->ci_high));
     if (d.limit.exit_time && big.exit.summary)
       s += fmt::format("The limit leaves the memory region at tau = {}; with N = {}, {} of {} replicas left it, at a "
                        "mean time of {} (standard error {}, standard deviation {}). ",
-                       g(d.limit.exit_time), big.neurons, big.exit.exited, big.exit.replicas,
-                       g(big.exit.summary->mean), g(big.exit.summary->stderr_), g(big.exit.summary->std));
+                       text(d.limit.exit_time), big.neurons, big.exit.exited, big.exit.replicas,
+                       text(big.exit.summary->mean), text(big.exit.summary->stderr_), text(big.exit.summary->std));
     else if (d.limit.exit_time)
       s += fmt::format("The limit leaves the memory region at tau = {}; no replica of N = {} left it before the end. ",
-                       g(d.limit.exit_time), big.neurons);
+                       text(d.limit.exit_time), big.neurons);
     else
       s += "The limit does not leave the memory region within the horizon. ";
   }
   for (const auto& row : d.mesh.observables)
     if (row.quantity == "rate" && !row.orders.empty())
       s += fmt::format("Mesh study: the rate's differences between successive meshes shrink with observed order {}",
-                       g(row.orders.back()));
+                       text(row.orders.back()));
   if (d.mesh.exit_time && !d.mesh.exit_time->orders.empty())
-    s += fmt::format(", the exit time's with order {} (Richardson value {})", g(d.mesh.exit_time->orders.back()),
-                     g(d.mesh.exit_time->extrapolated));
+    s += fmt::format(", the exit time's with order {} (Richardson value {})", text(d.mesh.exit_time->orders.back()),
+                     text(d.mesh.exit_time->extrapolated));
   if (!d.mesh.levels.empty())
-    s += fmt::format("; the largest mass error on the finest mesh is {}.", g(d.mesh.levels.back().max_mass_error));
+    s += fmt::format("; the largest mass error on the finest mesh is {}.", text(d.mesh.levels.back().max_mass_error));
   return s;
 }
 

@@ -54,9 +54,7 @@ ReportData run_report_studies(const model::Case& c, const ReportOptions& options
   for (const auto& l : data.mesh.levels)
     say(fmt::format("  {} x {} cells: {} steps, {:.2f} s", l.cells_u, l.cells_c, l.steps, l.wall_seconds));
   // Every rank must agree to stop before the collective particle study.
-  int stop = options.stop != nullptr && options.stop->load(std::memory_order_relaxed) ? 1 : 0;
-  MPI_Allreduce(MPI_IN_PLACE, &stop, 1, MPI_INT, MPI_LOR, comm);
-  if (stop != 0 || data.mesh.interrupted) {
+  if (solver::stop_requested_on_any_rank(options.stop, comm) || data.mesh.interrupted) {
     data.interrupted = true;
     return data;
   }

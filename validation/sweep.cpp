@@ -75,14 +75,8 @@ SweepResult run_sweep(const std::filesystem::path& case_file, const std::vector<
   r.case_name = cases.front().name;
   r.base_case = model::read_case(case_file, overrides);
   r.overrides = overrides;
-  // Every rank must agree to stop before the next collective solve.
-  auto stop_requested = [&] {
-    int stop = options.stop != nullptr && options.stop->load(std::memory_order_relaxed) ? 1 : 0;
-    MPI_Allreduce(MPI_IN_PLACE, &stop, 1, MPI_INT, MPI_LOR, comm);
-    return stop != 0;
-  };
   for (std::size_t k = 0; k < cases.size(); ++k) {
-    if (stop_requested()) {
+    if (solver::stop_requested_on_any_rank(options.stop, comm)) {  // before the next collective solve
       r.interrupted = true;
       break;
     }
