@@ -15,6 +15,7 @@
 #include "io/output_folder.hpp"
 #include "io/provenance.hpp"
 #include "model/input_error.hpp"
+#include "solver/solver_failure.hpp"
 
 namespace stf::app {
 
@@ -61,7 +62,7 @@ int run_selected(CLI::App& app, const std::vector<std::string>& cli_args, const 
   } catch (const io::IoError& e) {
     say(e.what());
     return exit_io_error;
-  } catch (const RunFailure& e) {
+  } catch (const solver::SolverFailure& e) {
     say(std::string("run failed: ") + e.what());
     return exit_run_failure;
   } catch (const std::exception& e) {

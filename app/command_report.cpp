@@ -9,7 +9,6 @@
 #include "app/exit_codes.hpp"
 #include "app/interrupt.hpp"
 #include "app/output_folder.hpp"
-#include "solver/solver_failure.hpp"
 #include "validation/report.hpp"
 
 namespace stf::app {
@@ -35,12 +34,7 @@ int run_report(const AppContext& context, const ReportCommandOptions& o)
   ro.quick = o.quick;
   ro.progress = true;
   ro.stop = &InterruptGuard::flag();
-  validation::ReportData data;
-  try {
-    data = validation::run_report_studies(c, ro, PETSC_COMM_WORLD);
-  } catch (const solver::SolverFailure& e) {
-    throw RunFailure(e.what());
-  }
+  const validation::ReportData data = validation::run_report_studies(c, ro, PETSC_COMM_WORLD);
   if (data.interrupted) {
     // A report of incomplete studies would read like a finished one: the staged folder is dropped.
     if (context.is_root()) fmt::print(stderr, "stf report: interrupted; nothing was written\n");

@@ -17,7 +17,6 @@
 #include "mesh/grid.hpp"
 #include "solver/run_outputs.hpp"
 #include "solver/solve.hpp"
-#include "solver/solver_failure.hpp"
 
 namespace stf::app {
 
@@ -52,12 +51,7 @@ int run(const RunOptions& options, const AppContext& context)
   so.progress = !options.quiet;
   InterruptGuard guard;
   so.stop = &InterruptGuard::flag();
-  solver::Solution sol;
-  try {
-    sol = solver::solve(c, so, PETSC_COMM_WORLD);
-  } catch (const solver::SolverFailure& e) {
-    throw RunFailure(e.what());
-  }
+  const solver::Solution sol = solver::solve(c, so, PETSC_COMM_WORLD);
   if (sol.interrupted) {
     // Observables that stop short would read like a finished run: the staged folder is dropped.
     if (context.is_root())

@@ -11,7 +11,6 @@
 #include "app/interrupt.hpp"
 #include "app/output_folder.hpp"
 #include "model/input_error.hpp"
-#include "solver/solver_failure.hpp"
 #include "validation/sweep.hpp"
 
 namespace stf::app {
@@ -55,12 +54,8 @@ int run_sweep(const AppContext& context, const SweepCommandOptions& o)
       o.out.empty() ? std::filesystem::path("out") / base.name / ("sweep_" + key_name) : std::filesystem::path(o.out);
   std::optional<io::OutputFolder> folder;
   open_output_folder(context, out, o.force, folder);
-  validation::SweepResult result;
-  try {
-    result = validation::run_sweep(o.case_options.case_file, o.case_options.overrides, spec, so, PETSC_COMM_WORLD);
-  } catch (const solver::SolverFailure& e) {
-    throw RunFailure(e.what());
-  }
+  const validation::SweepResult result =
+      validation::run_sweep(o.case_options.case_file, o.case_options.overrides, spec, so, PETSC_COMM_WORLD);
   if (result.interrupted && result.points.empty()) {
     if (context.is_root()) fmt::print(stderr, "stf sweep: interrupted before any value was finished; nothing was written\n");
     return exit_interrupted;

@@ -55,6 +55,9 @@ for want in "neurons = 50" "replicas = 2" "seed = 7" "whole_horizon = true"; do
   if [[ $resolved == *"$want"* ]]; then pass; else fail "stf simulate: '$want' not in the written case.toml"; fi
 done
 expect_code 2 "$stf" simulate "$src/cases/memory.toml" -N 50 -R 2 -o "$work/sim"  # exists, no --force
+# A run that cannot continue (mass leaving a mesh too short in u) exits 3 and leaves no folder.
+expect_code 3 "$stf" run "$src/cases/memory.toml" --set mesh.u_max=5 --set time.end=2 --set "report.times=[1.0]" --quiet -o "$work/lost"
+if [[ -e "$work/lost" ]]; then fail "stf run: a failed run left $work/lost"; else pass; fi
 rm -rf "$work"
 
 rm -f /tmp/stf_check_err.$$
