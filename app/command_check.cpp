@@ -1,6 +1,5 @@
 // stf check CASE: validates a case, prints it resolved (defaults filled in) and the derived facts
 // a user should know before running it.
-#include <cmath>
 #include <fmt/core.h>
 
 #include "app/case_options.hpp"

@@ -1,7 +1,7 @@
 // The report's figures (gnuplot, pngcairo): density heatmap with a particle cloud, observables
 // over time with error bands, log-log convergence with reference slopes, histograms and curves
-// with error bars (the memory curve). Each writes stem.dat, stem.gp and stem.png into `folder`
-// and throws FigureError if the figure cannot be made.
+// with error bars (the memory curve). Each writes its data files (stem*.dat), stem.gp, gnuplot's
+// stem.log and stem.png into `folder`, and throws FigureError if the figure cannot be made.
 #pragma once
 
 #include <filesystem>

@@ -102,7 +102,6 @@ std::vector<FigureFile> make_report_figures(const ReportData& data, const std::f
 
   // Convergence in N.
   auto fit_series = [&](const std::string& prefix) {
-    LogLogFigure::Series s;
     std::vector<LogLogFigure::Series> out;
     for (const auto& f : data.particles.fits) {
       if (f.quantity.rfind(prefix, 0) != 0) continue;

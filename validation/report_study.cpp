@@ -1,7 +1,6 @@
 // The studies behind `stf report`: sizes from the [report] section (or --quick), the mesh study,
 // then the particles against the finest limit.
 #include <chrono>
-#include <cmath>
 #include <fmt/core.h>
 #include <fmt/ranges.h>
 

@@ -1,5 +1,6 @@
 // Wasserstein-1 distance between an empirical sample on the line and a limit marginal given as
-// masses in the cells of a uniform grid (spread uniformly inside each cell) plus point atoms:
+// masses in the cells of a grid (uniform or with given faces; spread uniformly inside each cell)
+// plus point atoms:
 // the potential and calcium marginals of the limit density rho_t (MODEL.md §3) against those of
 // the N neurons.
 #pragma once
@@ -8,7 +9,7 @@
 
 namespace stf::validation {
 
-/// A law on the line: `cell_mass[k]` spread uniformly over [x0 + k dx, x0 + (k + 1) dx], plus atoms.
+/// A law on the line: `cell_mass[k]` spread uniformly over [edge(k), edge(k + 1)], plus atoms.
 /// The masses need not sum to one: the distance is taken to the law divided by its total mass
 /// (the limit may have lost a tolerated sliver of mass through the far edges of its mesh).
 struct CellLaw {
