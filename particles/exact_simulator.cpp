@@ -134,6 +134,7 @@ private:
   double total_bound_ = 0.0;
   double inverse_total_ = 0.0;
   double window_end_ = 0.0;
+  double window_input_rise_ = 0.0;  // integral of I over the current window
   double rise_ = 0.0;          // bound on any potential's rise since the window began
   double kick_budget_ = 0.0;   // kicks still allowed before the bounds must be raised
   double drive_estimate_ = 0.0, kick_estimate_ = 0.0;
@@ -159,12 +160,11 @@ void ExactReplica::draw_initial()
 void ExactReplica::rebuild_bounds()
 {
   const double t = state_.time();
-  const double input_rise = p_.input.is_zero() ? 0.0 : model::flow_through(
-      model::LeakLaw{model::LeakKind::exponential, 0.0}, 0.0, t, window_end_, p_.input);
   // Cushion for the kicks: about twice what the current drive brings before the window ends, and
   // at least a few of the largest kicks, so that rebuilds stay rare.
   const double cushion = 2.0 * drive_estimate_ * (window_end_ - t) + 4.0 * kick_estimate_ + 1e-12;
-  const double level = rise_ + input_rise + cushion;
+  // Since the window began, a potential rose by at most the window's input and the kicks (rise_).
+  const double level = window_input_rise_ + rise_ + cushion;
   kick_budget_ = cushion;
   total_bound_ = 0.0;
   for (long g = 0; g < groups_; ++g) {
@@ -200,7 +200,9 @@ void ExactReplica::run_until(double t_stop)
     state_.advance_to(t_next);
     const double u = state_.potential(k.neuron);
     const double bound = bound_[k.group];
-    if (k.accept * bound >= phi_(u)) continue;
+    const double rate = phi_(u);
+    if (rate > bound) ++out_.bound_violations;
+    if (k.accept * bound >= rate) continue;
 
     const double kick = state_.spike(k.neuron, u);
     ++out_.spikes;
@@ -289,6 +291,9 @@ ReplicaOutput ExactReplica::run()
     if (s + 1 < times.size()) {
       state_.rebase();
       window_end_ = times[s + 1];
+      // dU/dt <= I(t) for both leak laws: no potential rises by more than the integral of I.
+      window_input_rise_ = p_.input.is_zero() ? 0.0 : model::flow_through(
+          model::LeakLaw{model::LeakKind::exponential, 0.0}, 0.0, times[s], window_end_, p_.input);
       rise_ = 0.0;
       rebuild_bounds();
       if (s == 0)

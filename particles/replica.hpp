@@ -36,6 +36,9 @@ struct ReplicaOutput {
   std::optional<double> exit_time;              // none: no exit before the end
   long spikes = 0;
   long proposals = 0;  // thinning proposals (exact method): spikes / proposals is the acceptance
+  /// Proposals whose neuron's rate exceeded the bound it was proposed under (exact method). The
+  /// spike times are exact only if this is 0; tests check it.
+  long bound_violations = 0;
   std::vector<Snapshot> snapshots;
   std::vector<std::pair<double, long>> raster;  // (t, neuron), neurons numbered from 0
   /// Time after which the replica was known silent and no more spikes were simulated (MODEL.md §4:
