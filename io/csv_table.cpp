@@ -8,9 +8,8 @@
 
 namespace stf::io {
 
-void CsvTable::header_once()
+CsvTable::CsvTable(std::vector<std::string> columns) : columns_(std::move(columns))
 {
-  if (!text_.empty()) return;
   for (std::size_t i = 0; i < columns_.size(); ++i) text_ += (i ? "," : "") + columns_[i];
   text_ += '\n';
 }
@@ -19,7 +18,6 @@ void CsvTable::add_row(const std::vector<std::optional<double>>& row)
 {
   if (row.size() != columns_.size())
     throw std::invalid_argument(fmt::format("CSV row has {} fields, header has {}", row.size(), columns_.size()));
-  header_once();
   for (std::size_t i = 0; i < row.size(); ++i) {
     if (i) text_ += ',';
     if (row[i]) text_ += fmt::format("{}", *row[i]);
@@ -36,10 +34,7 @@ void CsvTable::add_row(const std::vector<double>& row)
 
 void CsvTable::write(const std::filesystem::path& path) const
 {
-  std::string text = text_;
-  if (text.empty())
-    for (std::size_t i = 0; i < columns_.size(); ++i) text += (i ? "," : "") + columns_[i] + (i + 1 == columns_.size() ? "\n" : "");
-  write_text_file(path, text);
+  write_text_file(path, text_);
 }
 
 }  // namespace stf::io

@@ -11,7 +11,8 @@ namespace stf::io {
 
 class CsvTable {
 public:
-  explicit CsvTable(std::vector<std::string> columns) : columns_(std::move(columns)) {}
+  /// A table with this header and no rows yet (str() is then the header line alone).
+  explicit CsvTable(std::vector<std::string> columns);
 
   /// Appends a row; its size must match the header (throws std::invalid_argument otherwise).
   void add_row(const std::vector<std::optional<double>>& row);
@@ -19,6 +20,7 @@ public:
   std::size_t rows() const noexcept { return rows_; }
   const std::vector<std::string>& columns() const noexcept { return columns_; }
 
+  /// The header line, then one line per row.
   std::string str() const { return text_; }
   /// Writes atomically (temporary file and rename); throws IoError.
   void write(const std::filesystem::path& path) const;
@@ -27,7 +29,6 @@ private:
   std::vector<std::string> columns_;
   std::string text_;
   std::size_t rows_ = 0;
-  void header_once();
 };
 
 }  // namespace stf::io

@@ -43,7 +43,10 @@ void NeuronState::advance_to(double t) noexcept
 
 double NeuronState::spike(long i, double u_before) noexcept
 {
-  const double c_before = calcium(i);
+  // Exponential calcium: C_i = F_i f with f = exp(-beta (t - t_C)), so C_i + 1 is F_i + 1 / f (one
+  // exp for the read and the jump). Linear: the floor may hold C_i at 0, so G_i is set anew.
+  const double inv_f = c_exp_ ? std::exp(beta_ * (t_ - t_C_)) : 1.0;
+  const double c_before = c_exp_ ? c(i) / inv_f : calcium(i);
   const double kick = n_ > 1 ? p_.kick_weight(c_before) * inv_n_ : 0.0;
   const double inv_E = u_exp_ ? 1.0 / E_ : 0.0;
   if (kick != 0.0) {
@@ -56,7 +59,8 @@ double NeuronState::spike(long i, double u_before) noexcept
   }
   // The spiker takes no kick from its own spike: its state is set after the shared jump.
   set_potential(i, p_.reset ? p_.u_reset : u_before, inv_E);
-  set_calcium(i, c_before + 1.0);
+  if (c_exp_) c(i) += inv_f;
+  else set_calcium(i, c_before + 1.0);
   return kick;
 }
 

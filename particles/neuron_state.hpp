@@ -7,8 +7,9 @@
 // Potential, linear leak with the sticky floor at 0: X(t) = integral of (I - alpha) plus the kicks,
 // and U_i is the Skorokhod reflection at 0 of U_i(t_i) + X(t) - X(t_i):
 //   U_i(t) = U_i(t_i) + X(t) - X(t_i) + max(0, X(t_i) - U_i(t_i) - min_{[t_i, t]} X),
-// the minimum answered from a monotone stack of the suffix minima of X (X falls linearly between
-// kicks and input changes and jumps up at kicks, so its minima sit just before those times).
+// the minimum answered from a monotone stack of the suffix minima of X (X is linear between kicks
+// and input changes and jumps up at kicks, so its minima over any stretch sit at those times or at
+// its ends; the current X is compared separately).
 // Calcium (no shared part): exponential leak C_i(t) = F_i exp(-beta (t - t_C)), linear leak
 // C_i(t) = max(G_i - beta t, 0).
 //

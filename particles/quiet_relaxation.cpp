@@ -41,9 +41,9 @@ void QuietRelaxation::take_reference(const NeuronState& state, const SweepResult
   // The linear calcium leak is not a scaling: wait until every calcium has reached 0.
   if (p_.leak_C.kind == model::LeakKind::linear && at_reference.max_calcium > 0.0) return;
   const long n = state.size();
-  u_max_ = group_max.empty() ? 0.0 : *std::max_element(group_max.begin(), group_max.end());
+  const double u_max = group_max.empty() ? 0.0 : *std::max_element(group_max.begin(), group_max.end());
   const double tk = phi_.theta_k();
-  y_max_ = hill_ ? RateKernel::ipow(u_max_, k_) / tk : 0.0;
+  y_max_ = hill_ ? RateKernel::ipow(u_max, k_) / tk : 0.0;
   const double inv_y_max = y_max_ > 0.0 ? 1.0 / y_max_ : 0.0;
   constexpr long block = 512;
   double u[block], c[block];

@@ -60,7 +60,6 @@ private:
   double t_ref_ = 0.0;
   SweepResult ref_;
   std::vector<double> group_max_ref_;
-  double u_max_ = 0.0;
   double y_max_ = 0.0;  // hill: largest u^k / theta^k at the reference
   // power: mean of x and of x C; hill: mean of z^j and of z^j C for j = 1..hill_terms (index j - 1)
   std::array<double, hill_terms> mean_z_{}, mean_zc_{};

@@ -6,7 +6,6 @@
 #include <Random123/philox.h>
 
 #include <array>
-#include <cmath>
 #include <cstdint>
 
 namespace stf::particles {
@@ -43,8 +42,6 @@ public:
 
   /// Uniform in the open interval (0, 1).
   double uniform() noexcept { return to_open_unit(next()); }
-  /// Exponential with mean 1.
-  double exponential() noexcept { return -std::log(uniform()); }
 
   /// Maps 64 random bits to (0, 1): 53 bits, shifted by half an ulp so that 0 and 1 never occur.
   static double to_open_unit(std::uint64_t x) noexcept

@@ -27,7 +27,7 @@ public:
     }
     return phi_(u);
   }
-  /// x^k by k - 1 multiplications (1 <= k <= 8), in the order the vectorised loops use.
+  /// x^k by k - 1 multiplications (1 <= k <= 8).
   static double ipow(double x, int k) noexcept
   {
     double r = x;
@@ -42,8 +42,6 @@ public:
   int integer_kappa() const noexcept { return integer_kappa_; }
   /// theta^kappa (hill).
   double theta_k() const noexcept { return theta_k_; }
-  /// phi(0): with phi(0) = 0 and no input the quiet state is absorbing (MODEL.md §4).
-  double at_zero() const noexcept { return (*this)(0.0); }
 
 private:
   model::RateFunction phi_;

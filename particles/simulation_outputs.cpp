@@ -47,7 +47,7 @@ std::string observables_csv(const EnsembleResult& r)
     }
     table.add_row(row);
   }
-  return table.rows() ? table.str() : fmt::format("{}\n", fmt::join(columns, ","));
+  return table.str();
 }
 
 std::string exit_times_csv(const EnsembleResult& r)
@@ -55,7 +55,7 @@ std::string exit_times_csv(const EnsembleResult& r)
   io::CsvTable table({"replica", "exit_time"});
   for (std::size_t k = 0; k < r.replicas.size(); ++k)
     table.add_row(std::vector<std::optional<double>>{static_cast<double>(k), r.replicas[k].exit_time});
-  return table.rows() ? table.str() : "replica,exit_time\n";
+  return table.str();
 }
 
 std::string spikes_csv(const EnsembleResult& r)
