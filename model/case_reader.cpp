@@ -213,7 +213,7 @@ void read_mesh(std::optional<TableReader> t, Case& c)
   // Whole calcium cells: c_max is rounded up to a multiple of 1/m.
   const double m_c = double(m.cells_per_unit_c);
   m.c_max = std::ceil(m.c_max * m_c - 1e-9) / m_c;
-  if (m.cells_c() < 1) m.c_max = 1.0 / m_c;
+  if (m.cells_c() < 2) m.c_max = 2.0 / m_c;  // the grid needs two calcium cells (mesh/grid.cpp)
 
   // The stimulus must fit in the mesh.
   const double u_extent = c.initial.U.upper_extent();

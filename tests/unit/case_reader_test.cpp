@@ -234,3 +234,11 @@ TEST_CASE("every shipped case is valid")
   }
   CHECK(count >= 6);
 }
+
+TEST_CASE("the calcium extent holds at least the two cells the grid needs")
+{
+  const std::string text = edited("C = { law = \"dirac\", at = 10.0 }", "C = { law = \"dirac\", at = 0.0 }");
+  const Case c = read_case_text(text, "t.toml", {"mesh.c_max=1", "mesh.cells_per_unit_c=1"});
+  CHECK(c.mesh.c_max == 2.0);
+  CHECK(c.mesh.cells_c() == 2);
+}
