@@ -14,8 +14,6 @@ PetscErrorCode create_state_dm(MPI_Comm comm, const Grid& grid, const SingularPa
                          PETSC_DECIDE, whole_columns ? 1 : PETSC_DECIDE, 1, 2, nullptr, nullptr, &dm->cells));
   PetscCall(DMSetUp(dm->cells));
   PetscCall(DMDASetFieldName(dm->cells, 0, "cell_mass"));
-  PetscCall(DMDASetUniformCoordinates(dm->cells, 0.5 * grid.du(), grid.u_max() - 0.5 * grid.du(),
-                                      0.5 * grid.dc(), grid.c_max() - 0.5 * grid.dc(), 0.0, 0.0));
   PetscCall(DMRedundantCreate(comm, 0, static_cast<PetscInt>(parts.size), &dm->parts));
   PetscCall(DMCompositeCreate(comm, &dm->pack));
   PetscCall(DMCompositeAddDM(dm->pack, dm->cells));

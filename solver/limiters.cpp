@@ -19,6 +19,5 @@ Limiter limiter_from_name(std::string_view name)
   throw std::invalid_argument("unknown limiter '" + std::string(name) + "'; valid limiters: minmod, van_leer, mc");
 }
 
-std::string_view to_string(Limiter limiter) { return limiter_names().at(static_cast<std::size_t>(limiter)); }
 
 }  // namespace stf::solver

@@ -23,7 +23,6 @@ struct CellGeometry {
 const std::vector<std::string>& limiter_names();
 /// Throws std::invalid_argument listing the valid names.
 Limiter limiter_from_name(std::string_view name);
-std::string_view to_string(Limiter limiter);
 
 struct Minmod {
   static double slope(double a, double b) noexcept
@@ -37,11 +36,6 @@ struct Minmod {
 };
 
 struct VanLeer {
-  static double slope(double a, double b) noexcept
-  {
-    const double ab = a * b;
-    return ab <= 0.0 ? 0.0 : 2.0 * ab / (a + b);
-  }
   /// The harmonic mean of the one-sided gradients, capped by |dl| and |dr| (which it can exceed by
   /// a rounding error, or on stretched cells), so the face value stays between the neighbours.
   static double deviation(double dl, double dr, const CellGeometry& g) noexcept
@@ -53,14 +47,8 @@ struct VanLeer {
   }
 };
 
-/// Monotonised central: minmod(2a, (a + b) / 2, 2b).
+/// Monotonised central: minmod(2a, (a + b) / 2, 2b) of the one-sided gradients.
 struct MonotonizedCentral {
-  static double slope(double a, double b) noexcept
-  {
-    if (a * b <= 0.0) return 0.0;
-    const double m = std::fmin(std::fmin(2.0 * std::fabs(a), 2.0 * std::fabs(b)), 0.5 * std::fabs(a + b));
-    return a > 0.0 ? m : -m;
-  }
   /// minmod(dl, dr, central gradient times h / 2): the uniform-cell MC deviation is
   /// min(|dl|, |dr|, |dl + dr| / 4).
   static double deviation(double dl, double dr, const CellGeometry& g) noexcept

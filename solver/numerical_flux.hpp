@@ -31,10 +31,4 @@ inline double muscl_flux_density(double a, double rho_ll, double rho_l, double r
   return 0.0;
 }
 
-/// First-order upwind flux (used on the 1-D singular lines).
-inline double upwind_flux(double a, double q_l, double q_r, double inv_h) noexcept
-{
-  return a * inv_h * (a > 0.0 ? q_l : q_r);
-}
-
 }  // namespace stf::solver
