@@ -39,12 +39,6 @@ long choose_group_size(long n)
   return g;
 }
 
-// Stream purposes: the initial condition and the dynamics draw from separate streams, and the
-// ziggurat's rare extra uniforms from a third.
-constexpr std::uint64_t stream_initial = 1;
-constexpr std::uint64_t stream_dynamics = 0;
-constexpr std::uint64_t stream_ziggurat = 2;
-
 class ExactReplica {
 public:
   ExactReplica(const model::Case& c, const ReplicaRequest& r)
@@ -58,8 +52,8 @@ public:
         groups_((r.neurons + group_size_ - 1) / group_size_),
         sweep_(c.model, group_size_),
         quiet_(c.model),
-        rng_(r.seed, r.replica, stream_dynamics),
-        ziggurat_rng_(r.seed, r.replica, stream_ziggurat),
+        rng_(r.seed, r.replica, stream_purpose::dynamics),
+        ziggurat_rng_(r.seed, r.replica, stream_purpose::extra),
         group_max_(static_cast<std::size_t>(groups_), 0.0),
         bound_(static_cast<std::size_t>(groups_), 0.0),
         weight_(static_cast<std::size_t>(groups_), 0.0)
@@ -82,7 +76,6 @@ private:
   };
   static constexpr std::size_t lookahead = 8;
 
-  void draw_initial();
   void resolve(Candidate& k) const noexcept
   {
     k.version = version_;
@@ -144,18 +137,6 @@ private:
   std::size_t ring_pos_ = 0;
   ReplicaOutput out_;
 };
-
-void ExactReplica::draw_initial()
-{
-  // MODEL.md §1: (U_i(0), C_i(0)) i.i.d. from the product law, by inversion.
-  RandomStream init(req_.seed, req_.replica, stream_initial);
-  const auto& law = case_.initial;
-  for (long i = 0; i < n_; ++i) {
-    const double u = law.U.is_dirac() ? law.U.at : law.U.quantile(init.uniform());
-    const double c = law.C.is_dirac() ? law.C.at : law.C.quantile(init.uniform());
-    state_.set(i, u, c);
-  }
-}
 
 void ExactReplica::rebuild_bounds()
 {
@@ -237,11 +218,7 @@ model::Observables ExactReplica::sample(double t, bool& silent_now)
   shift_c_ = o.mean_calcium();
   drive_estimate_ = o.drive();
   kick_estimate_ = p_.kick_weight(s.max_calcium + 1.0) / static_cast<double>(n_);
-  // MODEL.md §4: with phi(0) = 0 and I = 0 nothing can raise a potential but a spike, so the
-  // chance of any further spike is at most N rate(t) (end - t).
-  const double end = req_.sample_times.back();
-  silent_now = p_.quiet_state_is_equilibrium() &&
-               static_cast<double>(n_) * o.rate() * (end - t) < silent_tail_probability;
+  silent_now = silent_from_now(p_, n_, o.rate(), t, req_.sample_times.back());
   return o;
 }
 
@@ -258,7 +235,7 @@ Snapshot ExactReplica::snapshot() const
 ReplicaOutput ExactReplica::run()
 {
   const auto& times = req_.sample_times;
-  draw_initial();
+  draw_initial_state(case_.initial, req_.seed, req_.replica, n_, [this](long i, double u, double c) { state_.set(i, u, c); });
   shift_u_ = case_.initial.U.expectation();
   shift_c_ = case_.initial.C.expectation();
   model::ExitTimeDetector detector(case_.region);

@@ -9,7 +9,10 @@
 #include <utility>
 #include <vector>
 
+#include "model/initial_law.hpp"
+#include "model/model_parameters.hpp"
 #include "model/observables.hpp"
+#include "particles/random_stream.hpp"
 
 namespace stf::particles {
 
@@ -51,5 +54,34 @@ struct ReplicaOutput {
 /// An early-stopped replica may miss a spike with at most this probability (bounded by the
 /// integral of the total intensity over the rest of the horizon, which cannot grow without input).
 inline constexpr double silent_tail_probability = 1e-9;
+
+/// The purposes of a replica's random streams (each keyed by (seed, replica, purpose)).
+namespace stream_purpose {
+inline constexpr std::uint64_t dynamics = 0;  // exact method: the proposals
+inline constexpr std::uint64_t initial = 1;   // the initial condition, the same for both simulators
+inline constexpr std::uint64_t extra = 2;     // exact method: the ziggurat's rare extra uniforms;
+                                              // stepped reference: the steps
+}  // namespace stream_purpose
+
+/// MODEL.md §1: (U_i(0), C_i(0)) i.i.d. from the product law by inversion, from the replica's
+/// initial stream; set(i, u, c) receives them in neuron order.
+template <class Set>
+void draw_initial_state(const model::InitialLaw& law, std::uint64_t seed, std::uint64_t replica, long neurons, Set&& set)
+{
+  RandomStream init(seed, replica, stream_purpose::initial);
+  for (long i = 0; i < neurons; ++i) {
+    const double u = law.U.is_dirac() ? law.U.at : law.U.quantile(init.uniform());
+    const double c = law.C.is_dirac() ? law.C.at : law.C.quantile(init.uniform());
+    set(i, u, c);
+  }
+}
+
+/// MODEL.md §4: with phi(0) = 0 and I = 0 nothing but a spike raises a potential, so the chance of
+/// any further spike is at most N rate(t) (end - t); below silent_tail_probability the replica may
+/// stop simulating once it has left the region.
+inline bool silent_from_now(const model::ModelParameters& p, long neurons, double rate, double t, double end)
+{
+  return p.quiet_state_is_equilibrium() && static_cast<double>(neurons) * rate * (end - t) < silent_tail_probability;
+}
 
 }  // namespace stf::particles

@@ -12,9 +12,6 @@ namespace stf::particles {
 
 namespace {
 
-constexpr std::uint64_t stream_initial = 1;  // the same initial draws as the exact simulator
-constexpr std::uint64_t stream_steps = 2;
-
 model::Observables observe(const std::vector<double>& U, const std::vector<double>& C, const RateKernel& phi,
                            const model::ModelParameters& p)
 {
@@ -36,14 +33,11 @@ ReplicaOutput simulate_replica_stepped(const model::Case& c, const ReplicaReques
   const double inv_n = 1.0 / static_cast<double>(r.neurons);
   std::vector<double> U(n), C(n), kick(n);
   std::vector<char> fired(n);
-  {
-    RandomStream init(r.seed, r.replica, stream_initial);
-    for (std::size_t i = 0; i < n; ++i) {
-      U[i] = c.initial.U.is_dirac() ? c.initial.U.at : c.initial.U.quantile(init.uniform());
-      C[i] = c.initial.C.is_dirac() ? c.initial.C.at : c.initial.C.quantile(init.uniform());
-    }
-  }
-  RandomStream rng(r.seed, r.replica, stream_steps);
+  draw_initial_state(c.initial, r.seed, r.replica, r.neurons, [&](long i, double u, double cc) {
+    U[static_cast<std::size_t>(i)] = u;
+    C[static_cast<std::size_t>(i)] = cc;
+  });
+  RandomStream rng(r.seed, r.replica, stream_purpose::extra);
   model::ExitTimeDetector detector(c.region);
   ReplicaOutput out;
   out.silent_from = r.sample_times.back();
@@ -97,9 +91,7 @@ ReplicaOutput simulate_replica_stepped(const model::Case& c, const ReplicaReques
     detector.observe(times[s], o);
     for (double ts : r.snapshot_times)
       if (std::abs(ts - times[s]) <= 1e-12 * std::max(1.0, times[s])) out.snapshots.push_back({times[s], U, C});
-    const bool silent_now = p.quiet_state_is_equilibrium() &&
-                            static_cast<double>(r.neurons) * o.rate() * (times.back() - times[s]) <
-                                silent_tail_probability;
+    const bool silent_now = silent_from_now(p, r.neurons, o.rate(), times[s], times.back());
     if (!silent && !r.whole_horizon && detector.exited() && silent_now) {
       silent = true;
       out.silent_from = times[s];
