@@ -37,7 +37,10 @@ int run(const RunOptions& options, const AppContext& context)
   std::optional<io::OutputFolder> folder;
   open_output_folder(context, out, options.force, folder, {"snapshots"});
 
-  if (context.is_root() && !options.quiet) {
+  if (context.is_root() && !options.quiet && c.solver.scheme == "characteristic") {
+    fmt::print("stf run {}: characteristic scheme, refined to a relative error of {:g}, {} rank(s)\n", c.name,
+               c.solver.tolerance.value_or(model::SolverSettings::default_tolerance), context.size);
+  } else if (context.is_root() && !options.quiet) {
     const mesh::Grid g(c.mesh);
     fmt::print("stf run {}: mesh {} x {} = {} cells over [0, {:.6g}] x [0, {:.6g}] (du = {:.4g} to {:.4g}, dc = {:.4g}), "
                "limiter {}, cfl {}, {} rank(s)\n",
@@ -67,7 +70,14 @@ int run(const RunOptions& options, const AppContext& context)
                  "(u_max) {:.2e} (c_max)\n",
                  sol.steps, sol.wall_seconds, sol.cell_stage_updates_per_second, sol.max_mass_error, sol.lost_u_max,
                  sol.lost_c_max);
-      if (sol.exit_time)
+      if (sol.accuracy) {
+        const auto& a = *sol.accuracy;
+        fmt::print("  {} levels, finest: {}\n", a.levels.size(), sol.resolution);
+        if (!a.converged) fmt::print("  NOT converged to the tolerance: {}\n", a.stop_reason);
+      }
+      if (sol.exit_time && sol.accuracy && sol.accuracy->exit_time_error)
+        fmt::print("  exit time {:.10g} +- {:.2g} (estimated error)\n", *sol.exit_time, *sol.accuracy->exit_time_error);
+      else if (sol.exit_time)
         fmt::print("  exit time {:.6g}\n", *sol.exit_time);
       else
         fmt::print("  no exit from the region before t = {:.6g}\n", c.time.end);

@@ -46,7 +46,7 @@ int main(int argc, char** argv)
                                       {"mesh.u_max=" + u_max, "mesh.c_max=" + c_max, "mesh.stretch=" + stretch,
                                        "mesh.cells_u=" + std::to_string(level.cells_u),
                                        "mesh.cells_per_unit_c=" + std::to_string(level.m)});
-      const auto sol = solver::solve(c, {}, PETSC_COMM_WORLD);
+      const auto sol = solver::solve_muscl(c, {}, PETSC_COMM_WORLD);
       level.exit = sol.exit_time.value_or(NAN);
       level.wall = sol.wall_seconds;
       if (rank == 0) fmt::print(stderr, "  {}x{}: exit {:.6f} in {:.2f} s\n", level.cells_u, level.m, level.exit, level.wall);

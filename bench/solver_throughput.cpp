@@ -43,7 +43,7 @@ int main(int argc, char** argv)
   c.time.end = 0.02;
   c.time.sample = 0.02;
   try {
-    const auto sol = solver::solve(c, {}, PETSC_COMM_WORLD);
+    const auto sol = solver::solve_muscl(c, {}, PETSC_COMM_WORLD);
     if (rank == 0)
       fmt::print("solver throughput: {} cells ({} x {}), {} rank(s), {} steps, {} stages in {:.3f} s: {:.3e} "
                  "cell-stage updates per second (target >= 5e7 on one core)\n",

@@ -4,6 +4,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,11 @@ struct MeshSettings {
 };
 
 struct SolverSettings {
+  std::string scheme = "muscl";       // muscl (the [mesh] grid) or characteristic (cells moving with the flow)
+  // Relative error of the exit time and observables that the solver refines to. Unset: the
+  // characteristic scheme uses default_tolerance, the MUSCL scheme runs once on its [mesh].
+  std::optional<double> tolerance;
+  static constexpr double default_tolerance = 1e-4;
   std::string limiter = "mc";         // minmod, van_leer, mc
   double cfl = 0.4;                   // Courant number of the explicit time step
   std::vector<double> snapshots;      // times at which the density is written for ParaView

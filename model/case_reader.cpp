@@ -16,6 +16,7 @@ namespace stf::model {
 namespace {
 
 const std::vector<std::string> limiter_names{"minmod", "van_leer", "mc"};
+const std::vector<std::string> scheme_names{"characteristic", "muscl"};
 
 /// The name given for a registry entry, or an error listing the valid names (with a suggestion).
 std::string choose_name(TableReader& t, std::string_view key, const std::vector<std::string>& valid)
@@ -238,6 +239,13 @@ void read_solver(std::optional<TableReader> t, Case& c)
 {
   SolverSettings& s = c.solver;
   if (!t) return;
+  if (t->has("scheme")) s.scheme = choose_name(*t, "scheme", scheme_names);
+  if (t->has("tolerance")) {
+    s.tolerance = t->number_or("tolerance", SolverSettings::default_tolerance);
+    // Relative; below ~1e-12 the estimate would only measure rounding.
+    if (!(*s.tolerance >= 1e-12 && *s.tolerance < 1.0))
+      throw t->error("tolerance", fmt::format("must be in [1e-12, 1), got {}", *s.tolerance));
+  }
   if (t->has("limiter")) s.limiter = choose_name(*t, "limiter", limiter_names);
   s.cfl = t->number_or("cfl", s.cfl);
   // The limited second-order update keeps the density non-negative for Courant numbers up to 1/2

@@ -128,6 +128,8 @@ std::string to_toml(const Case& c)
   line(fmt::format("stretch = {}", number(c.mesh.stretch)));
   line("");
   line("[solver]");
+  line(fmt::format("scheme = {}", quoted(c.solver.scheme)));
+  if (c.solver.tolerance) line(fmt::format("tolerance = {}", number(*c.solver.tolerance)));
   line(fmt::format("limiter = {}", quoted(c.solver.limiter)));
   line(fmt::format("cfl = {}", number(c.solver.cfl)));
   line(fmt::format("snapshots = {}", list(c.solver.snapshots)));

@@ -5,9 +5,11 @@
 
 #include <mpi.h>
 
+#include <array>
 #include <atomic>
 #include <filesystem>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "model/case.hpp"
@@ -42,6 +44,31 @@ struct DensitySnapshot {
   double lost = 0.0;              // mass that left through u_max or c_max
 };
 
+/// One refinement level of an accuracy-controlled run.
+struct AccuracyLevel {
+  int level = 0;
+  std::string resolution;            // e.g. "dt 0.00625, h 0.03125, 16 rows/unit c" or "mesh 240 x 64"
+  long cells = 0, steps = 0;
+  double wall_seconds = 0.0;
+  std::optional<double> exit_time;
+};
+
+/// What the refinement estimated: for the exit time and for each observable (sup over the sample
+/// times), the error of the finest level, 1.25 |q_L - q_{L-1}| / (2^p - 1) with the observed order p
+/// (clamped to [0.5, 2]: a higher apparent order is not trusted to shrink the estimate; 1.25 is
+/// Roache's safety factor).
+struct AccuracyReport {
+  double tolerance = 0.0;
+  bool converged = false;                 // every estimate below tolerance (relative)
+  std::string stop_reason;                // why the refinement stopped without converging
+  std::optional<double> exit_time_error;  // absolute
+  std::optional<double> exit_time_order;
+  std::array<double, model::observable_count> observable_error{};   // absolute, sup over time
+  std::array<double, model::observable_count> observable_scale{};   // sup over time of |q|: errors are relative to it
+  std::array<std::optional<double>, model::observable_count> observable_order{};
+  std::vector<AccuracyLevel> levels;      // coarse to fine; the solution is the finest's
+};
+
 struct Solution {
   std::vector<double> times;                     // the case's sample times
   std::vector<model::Observables> observables;   // at each sample time (MODEL.md §2)
@@ -56,6 +83,9 @@ struct Solution {
   double cell_stage_updates_per_second = 0.0;    // cells * right-hand-side evaluations / wall_seconds
   std::string ts_type;                           // the PETSc TS type that ran
   bool interrupted = false;                      // ended by SolveOptions::stop: the records stop short of the end
+  std::string scheme;                            // "characteristic" or "muscl"
+  std::string resolution;                        // the resolution it ran at, in words
+  std::optional<AccuracyReport> accuracy;        // set by solve() (refinement to solver.tolerance)
 };
 
 /// Whether `stop` (may be null) is set on any rank of `comm`. Collective: every rank must call it, and
@@ -67,11 +97,18 @@ inline bool stop_requested_on_any_rank(const std::atomic<bool>* stop, MPI_Comm c
   return requested != 0;
 }
 
-/// Solves the limit equation of the case on a mesh of its [mesh] settings. Collective over `comm`
+/// Solves the limit equation of the case with its solver.scheme, refining until the estimated
+/// relative error of the exit time and of every observable is below solver.tolerance (or a level
+/// or time budget is reached: Solution::accuracy says which). Collective over `comm`. The
+/// characteristic scheme runs whole on every rank (its state is small), the MUSCL scheme spreads
+/// its mesh over the ranks. Throws SolverFailure as the single-resolution solvers do.
+Solution solve(const model::Case& c, const SolveOptions& options, MPI_Comm comm);
+
+/// The MUSCL scheme on the fixed mesh of the case's [mesh] settings (one resolution). Collective over `comm`
 /// (PETSc must be initialised); the result is complete on every rank, except the snapshots, which
 /// are gathered on rank 0. PETSc options (-ts_type, -ts_monitor, -log_view, ...) apply.
 /// Throws SolverFailure (NaN, negative density, lost mass beyond tolerance naming the boundary,
 /// mass drift, unsupported setting) and std::runtime_error for a PETSc error.
-Solution solve(const model::Case& c, const SolveOptions& options, MPI_Comm comm);
+Solution solve_muscl(const model::Case& c, const SolveOptions& options, MPI_Comm comm);
 
 }  // namespace stf::solver

@@ -1,4 +1,4 @@
-// solve(): builds the state, advances it with PETSc TS from one stop to the next (sample times,
+// solve_muscl(): builds the state, advances it with PETSc TS from one stop to the next (sample times,
 // snapshot times and the changes of I(t)), and checks and records it at every sample time.
 #include <petscts.h>
 #include <unistd.h>
@@ -237,7 +237,7 @@ void validate(const model::Case& c, const mesh::Grid& g)
 
 }  // namespace
 
-Solution solve(const model::Case& c, const SolveOptions& options, MPI_Comm comm)
+Solution solve_muscl(const model::Case& c, const SolveOptions& options, MPI_Comm comm)
 {
   mesh::Grid grid = [&] {
     try {
@@ -302,6 +302,7 @@ Solution solve(const model::Case& c, const SolveOptions& options, MPI_Comm comm)
 
   Solution sol;
   sol.cells = grid.cells();
+  sol.scheme = "muscl";
   {
     TSType type;
     petsc_check(TSGetType(ts, &type), "TSGetType");

@@ -83,7 +83,7 @@ MeshStudy run_mesh_study(const model::Case& c, long levels, const solver::SolveO
     solver::SolveOptions o;
     if (finest) o = finest_options;
     else o.progress = finest_options.progress, o.stop = finest_options.stop;
-    auto sol = solver::solve(level_case, o, comm);
+    auto sol = solver::solve_muscl(level_case, o, comm);
     if (sol.interrupted) {  // every rank sees it: the study ends incomplete
       study.interrupted = true;
       return study;

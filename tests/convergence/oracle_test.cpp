@@ -22,7 +22,7 @@ struct Errors {
 
 Errors oracle_errors(const model::Case& c)
 {
-  const auto sol = solver::solve(c, {}, MPI_COMM_SELF);
+  const auto sol = solver::solve_muscl(c, {}, MPI_COMM_SELF);
   const model::ConstantRateOracle oracle(c.model, c.initial);
   Errors e;
   for (std::size_t k = 0; k < sol.times.size(); ++k) {
@@ -111,7 +111,7 @@ TEST_CASE("no reset (MODEL.md §1: a spike keeps U, C + 1): the means converge t
   for (long level = 0; level < 3; ++level) {
     c.mesh.cells_u = 40L << level;
     c.mesh.cells_per_unit_c = 4L << level;
-    const auto sol = solver::solve(c, {}, MPI_COMM_SELF);
+    const auto sol = solver::solve_muscl(c, {}, MPI_COMM_SELF);
     CHECK(sol.max_mass_error <= 1e-12);
     Errors e;
     for (std::size_t k = 0; k < sol.times.size(); ++k) {

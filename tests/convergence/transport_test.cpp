@@ -28,7 +28,7 @@ double transport_error(const model::Case& c)
 {
   solver::SolveOptions o;
   o.snapshot_times = {c.time.end};
-  const auto sol = solver::solve(c, o, MPI_COMM_SELF);
+  const auto sol = solver::solve_muscl(c, o, MPI_COMM_SELF);
   REQUIRE(sol.snapshots.size() == 1);
   const auto& s = sol.snapshots[0];
   const double t = c.time.end, I = c.model.input.value(0.0);

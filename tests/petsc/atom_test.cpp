@@ -70,7 +70,7 @@ TEST_CASE("the stimulus atom's weight is exp(-integral of phi) along its charact
       c.solver.cfl = cfl;
       solver::SolveOptions o;
       o.snapshot_times = {0.25, 0.5, 1.0, 2.0, 3.0};
-      const auto sol = solver::solve(c, o, MPI_COMM_WORLD);
+      const auto sol = solver::solve_muscl(c, o, MPI_COMM_WORLD);
       CHECK(sol.max_mass_error <= 1e-12);
       if (rank != 0) continue;
       double err = 0.0;

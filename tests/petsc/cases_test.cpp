@@ -25,7 +25,7 @@ TEST_CASE("every shipped case conserves mass to 1e-12 and keeps the density non-
     const auto c = model::read_case(path, {"mesh.cells_u=60", "mesh.cells_per_unit_c=3", "time.sample=0.05"});
     solver::SolveOptions o;
     o.snapshot_times = {c.time.end / 2, c.time.end};
-    const auto sol = solver::solve(c, o, MPI_COMM_WORLD);
+    const auto sol = solver::solve_muscl(c, o, MPI_COMM_WORLD);
     CHECK(sol.max_mass_error <= 1e-12);
     if (rank != 0) continue;
     for (const auto& s : sol.snapshots) {
@@ -44,12 +44,12 @@ TEST_CASE("a run asked to stop ends at the next sample time, marked interrupted"
   std::atomic<bool> stop{true};
   solver::SolveOptions o;
   o.stop = &stop;
-  const auto sol = solver::solve(c, o, MPI_COMM_WORLD);
+  const auto sol = solver::solve_muscl(c, o, MPI_COMM_WORLD);
   CHECK(sol.interrupted);
   CHECK(sol.times.size() == 2);  // t = 0 and the first sample time
   CHECK_FALSE(sol.exit_time.has_value());
   stop = false;
-  const auto whole = solver::solve(c, o, MPI_COMM_WORLD);
+  const auto whole = solver::solve_muscl(c, o, MPI_COMM_WORLD);
   CHECK_FALSE(whole.interrupted);
   CHECK(whole.times.size() == c.time.sample_times().size());
 }

@@ -18,8 +18,8 @@ void compare_one_and_two_ranks(const model::Case& c)
   int size = 1;
   MPI_Comm_size(MPI_COMM_WORLD, &size);
   CHECK(size == 2);
-  const auto one = solver::solve(c, {}, MPI_COMM_SELF);
-  const auto two = solver::solve(c, {}, MPI_COMM_WORLD);
+  const auto one = solver::solve_muscl(c, {}, MPI_COMM_SELF);
+  const auto two = solver::solve_muscl(c, {}, MPI_COMM_WORLD);
   REQUIRE(one.times.size() == two.times.size());
   double worst = 0.0;
   for (std::size_t k = 0; k < one.times.size(); ++k)

@@ -49,7 +49,7 @@ TEST_CASE("linear leaks, phi = 0: the masses on the lines and at the corner conv
     const auto c = sliding_case(level);
     solver::SolveOptions o;
     o.snapshot_times = {t_check, c.time.end};
-    const auto sol = solver::solve(c, o, MPI_COMM_WORLD);
+    const auto sol = solver::solve_muscl(c, o, MPI_COMM_WORLD);
     CHECK(sol.max_mass_error <= 1e-12);
     int rank = 0;
     MPI_Comm_rank(MPI_COMM_WORLD, &rank);
@@ -104,7 +104,7 @@ TEST_CASE("the line u = 0 spikes at phi(0): rate and mean calcium follow the clo
     c.mesh.cells_per_unit_c = 8L << level;
     solver::SolveOptions o;
     o.snapshot_times = {c.time.end};
-    const auto sol = solver::solve(c, o, MPI_COMM_WORLD);
+    const auto sol = solver::solve_muscl(c, o, MPI_COMM_WORLD);
     const double m0 = c.initial.C.expectation(), lambda = 1.0, beta = 1.0;
     double err = 0.0;
     for (std::size_t k = 0; k < sol.times.size(); ++k) {

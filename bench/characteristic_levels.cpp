@@ -1,0 +1,68 @@
+// The characteristic scheme level by level on one case: exit time, its difference from the previous
+// level and the observed order, cells, steps and wall time. The data of a work-precision diagram.
+// Run: build/bench/characteristic_levels CASE [LEVELS] [KEY=VALUE ...]   (default 6 levels)
+#include <cmath>
+#include <cstdio>
+#include <fmt/core.h>
+#include <string>
+#include <vector>
+
+#include "model/case_reader.hpp"
+#include "solver/characteristic_scheme.hpp"
+
+int main(int argc, char** argv)
+{
+  if (argc < 2 || std::string(argv[1]) == "--help") {
+    fmt::print("usage: characteristic_levels CASE [LEVELS] [KEY=VALUE ...]\n"
+               "  runs the characteristic scheme of the limit at levels 0 .. LEVELS-1 (default 6) of CASE with the\n"
+               "  overrides KEY=VALUE, and prints each level's exit time, its change, the observed order and the time\n");
+    return argc < 2 ? 2 : 0;
+  }
+  const int levels = argc > 2 ? std::atoi(argv[2]) : 6;
+  // rows=M, h=LEVEL, dt=LEVEL pin one length at a level, to see the error of the others alone.
+  std::vector<std::string> overrides;
+  long pinned_rows = 0;
+  int pinned_h = -1, pinned_dt = -1;
+  for (int a = 3; a < argc; ++a) {
+    const std::string arg = argv[a];
+    if (arg.rfind("rows=", 0) == 0) pinned_rows = std::atol(arg.c_str() + 5);
+    else if (arg.rfind("h=", 0) == 0) pinned_h = std::atoi(arg.c_str() + 2);
+    else if (arg.rfind("dt=", 0) == 0) pinned_dt = std::atoi(arg.c_str() + 3);
+    else overrides.push_back(arg);
+  }
+  using namespace stf;
+  try {
+    const auto c = model::read_case(argv[1], overrides);
+    std::vector<double> exits;
+    std::vector<std::vector<model::Observables>> obs;
+    for (int level = 0; level < levels; ++level) {
+      auto r = solver::characteristic_resolution(c, level);
+      if (pinned_rows > 0) r.rows_per_unit_c = pinned_rows;
+      if (pinned_h >= 0) r.cell_width = solver::characteristic_resolution(c, pinned_h).cell_width;
+      if (pinned_dt >= 0) {
+        const auto p = solver::characteristic_resolution(c, pinned_dt);
+        r.dt = p.dt;
+        r.window = p.window;
+      }
+      const auto sol = solver::solve_characteristic_level(c, r, {});
+      const double exit = sol.exit_time.value_or(NAN);
+      double diff = NAN, order = NAN, obs_diff = 0.0;
+      if (!exits.empty()) diff = exit - exits.back();
+      if (exits.size() >= 2) order = std::log2(std::fabs(exits[exits.size() - 1] - exits[exits.size() - 2]) / std::fabs(diff));
+      if (!obs.empty())
+        for (std::size_t s = 0; s < sol.observables.size() && s < obs.back().size(); ++s)
+          obs_diff = std::max(obs_diff, std::fabs(sol.observables[s].rate() - obs.back()[s].rate()));
+      fmt::print("level {:2d}: dt {:.3e} h {:.3e} rows {:4d} | exit {:.10f} diff {:+.3e} order {:5.2f} | rate sup diff "
+                 "{:.3e} | cells {:6d} steps {:7d} wall {:.3f} s\n",
+                 level, r.dt, r.cell_width, r.rows_per_unit_c, exit, diff, order, obs_diff, sol.cells, sol.steps,
+                 sol.wall_seconds);
+      std::fflush(stdout);
+      exits.push_back(exit);
+      obs.push_back(sol.observables);
+    }
+  } catch (const std::exception& e) {
+    fmt::print(stderr, "characteristic_levels: {}\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,45 @@
+// The spiking of one cell of the characteristic scheme (docs/numerical-method.md §11): a cell is
+// an interval [a, b] of potential holding mass M with first moment P = integral of u. Its density
+// is taken linear, the one with that mass and moment,
+//
+//     rho(u) = M / w (1 + 12 d (u - m) / w^2),   m = (a + b) / 2, w = b - a, d = P / M - m,
+//
+// (d clipped to [-w/6, w/6], where rho stays >= 0), and the spiking rates are its integrals
+// against phi and u phi, by two-point Gauss-Legendre. Against the uniform density this is two
+// orders more accurate: the error is the integral of (phi - its linear part) (rho - its linear
+// part), O(w^4) for smooth phi and rho.
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+
+#include "model/rate_function.hpp"
+
+namespace stf::solver {
+
+struct CellSpiking {
+  double rate = 0.0;         // integral of phi rho: the mass spiking per unit time
+  double moment = 0.0;       // integral of u phi rho
+  double second = 0.0;       // integral of u^2 rho (for the observables)
+};
+
+inline CellSpiking cell_spiking(const model::RateFunction& phi, double a, double b, double M, double P)
+{
+  if (b < a) std::swap(a, b);
+  a = std::max(a, 0.0);
+  b = std::max(b, 0.0);
+  const double w = b - a, m = 0.5 * (a + b);
+  if (!(M != 0.0)) return {};
+  if (!(w > 1e-14 * (1.0 + m))) {
+    const double r = phi(m) * M;
+    return {r, m * r, m * m * M};
+  }
+  const double d = std::clamp(P / M - m, -w / 6.0, w / 6.0);
+  // Gauss points m -+ w / (2 sqrt 3); there rho / (M / w) = 1 -+ 2 sqrt(3) d / w.
+  const double h = w / (2.0 * std::sqrt(3.0)), tilt = 2.0 * std::sqrt(3.0) * d / w;
+  const double u_lo = m - h, u_hi = m + h;
+  const double f_lo = phi(u_lo) * (1.0 - tilt), f_hi = phi(u_hi) * (1.0 + tilt);
+  return {0.5 * M * (f_lo + f_hi), 0.5 * M * (u_lo * f_lo + u_hi * f_hi), M * (m * m + 2.0 * m * d + w * w / 12.0)};
+}
+
+}  // namespace stf::solver

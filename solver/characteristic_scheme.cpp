@@ -1,0 +1,777 @@
+// The characteristic finite-volume scheme (docs/numerical-method.md §11).
+//
+// The potential velocity v(t, u) = I(t) + p(t) - leak_U(u) does not depend on calcium and is affine
+// in u (exponential leak: v = I + p - alpha u; linear leak: a translation, with the sticky floor at
+// u = 0), and the calcium velocity does not depend on potential. So a cell bounded by two
+// characteristics of the potential flow stays such a cell, whatever its calcium: every cell is an
+// interval [a, b] of potential, moved by one affine map per step (u -> e^{-alpha dt} u + G, or
+// u -> u + G), that never exchanges mass with another by transport. What is discretised:
+//   - the killing: a cell of mass M and first moment P loses mass at the rate integral of phi rho,
+//     rho the linear density with that mass and moment (cell_killing.hpp);
+//   - the reset: the spiking mass of every cell enters the newborn cell, [u_reset, the characteristic
+//     that left u_reset when the cell opened], which closes once it is `cell_width` wide or
+//     `window` old, or once phi changes by `phi_step` across it, and becomes a cell like the others;
+//     the time step keeps a newborn cell within those bounds;
+//   - the calcium of a cell: with the exponential leak (c -> c e^{-beta t}, +1 at a spike) only
+//     E[C] and E[C^2] per unit mass enter the drive and the observables, and they are carried
+//     exactly; with the linear leak, the law in the frame x = c + beta t (CalciumPackets).
+// One state vector (G, the masses, the newborn cell, its calcium moments and the emission
+// counters) is advanced by the classical Runge-Kutta method of order 4: mass moves only between
+// cells, so the total is conserved to rounding.
+#include "solver/characteristic_scheme.hpp"
+
+#include <algorithm>
+#include <array>
+#include <chrono>
+#include <cmath>
+#include <fmt/core.h>
+#include <limits>
+#include <memory>
+
+#include "model/memory_region.hpp"
+#include "solver/calcium_packets.hpp"
+#include "solver/cell_killing.hpp"
+#include "solver/marginal_moments.hpp"
+#include "solver/solver_failure.hpp"
+#include "solver/step_observer.hpp"
+
+namespace stf::solver {
+
+namespace {
+
+enum class CellKind { initial, reset, floor };
+
+struct Cell {
+  double a = 0.0, b = 0.0;  // potential interval now (a <= b; a == b: all the mass at one potential)
+  double mass = 0.0;
+  double moment = 0.0;      // integral of u over the cell's mass
+  double c1 = 0.0, c2 = 0.0;  // exponential calcium leak: E[C] and E[C^2] per unit mass, now
+  std::shared_ptr<const CalciumPackets> packets;  // linear calcium leak: the law of x = c + beta t (unit mass)
+  CellKind kind = CellKind::initial;
+  double emitted = 0.0;  // spiking mass since the newborn cell opened: its weight in the newborn's calcium
+};
+
+/// The cell that collects the reset mass (MODEL.md §3: the spiking mass re-enters at u_reset).
+struct Newborn {
+  double b = 0.0;         // the characteristic that left u_reset when the cell opened
+  double opened = 0.0;    // when it opened
+  double mass = 0.0, moment = 0.0;
+  double C1 = 0.0, C2 = 0.0;  // integral of c and c^2 (exponential calcium) or of x and x^2 (linear)
+  double Q0 = 0.0, Q1 = 0.0, Q2 = 0.0;  // linear calcium: mass spiked from the floor, and its moments in x
+  double A0 = 0.0, A1 = 0.0, A2 = 0.0;  // linear calcium: mass spiked from above the floor, and its moments in x
+  double emitted = 0.0;   // its own spiking mass (it re-enters itself)
+};
+
+/// Where each block of the state vector starts, for K cells.
+struct Layout {
+  std::size_t K, mass, moment, newborn, floor_spikes, emitted, c1, c2, size;
+  Layout(std::size_t cells, bool reset, bool linear_calcium)
+  {
+    K = cells;
+    mass = 1;
+    moment = 1 + K;
+    newborn = 1 + 2 * K;          // M, P, C1, C2 of the newborn cell (reset)
+    floor_spikes = newborn + 4;   // Q0, Q1, Q2, A0, A1, A2 (reset, linear calcium)
+    emitted = floor_spikes + 6;   // K + 1 (reset, linear calcium)
+    c1 = 1 + 2 * K;               // without reset: the cells' calcium totals
+    c2 = 1 + 3 * K;
+    if (!reset) size = 1 + 4 * K;
+    else if (linear_calcium) size = emitted + K + 1;
+    else size = newborn + 4;
+  }
+};
+
+/// The law of the union of two cells' masses, with the rows below the floor F dropped.
+std::shared_ptr<const CalciumPackets> mix_packets(const Cell& x, const Cell& y, double mx, double my, long rows,
+                                                  double F)
+{
+  if (x.packets == y.packets) return x.packets;
+  auto mixed = std::make_shared<CalciumPackets>(rows);
+  if (x.packets) mixed->add_scaled(*x.packets, mx);
+  if (y.packets) mixed->add_scaled(*y.packets, my);
+  mixed->drop_below(F);
+  mixed->normalise();
+  mixed->finish();
+  return mixed;
+}
+
+class CharacteristicRun {
+public:
+  CharacteristicRun(const model::Case& c, const CharacteristicResolution& r) : case_(c), res_(r), P_(c.model)
+  {
+    exp_u_ = P_.leak_U.kind == model::LeakKind::exponential;
+    exp_c_ = P_.leak_C.kind == model::LeakKind::exponential;
+    if (!exp_c_ && !P_.reset)
+      throw SolverFailure("solver.scheme = \"characteristic\" does not support model.reset = false with a linear "
+                          "calcium leak yet; use solver.scheme = \"muscl\"");
+    newborn_.b = P_.u_reset;
+    build_initial_cells();
+  }
+
+  Solution run(const SolveOptions& options);
+
+private:
+  void build_initial_cells();
+  Cell floor_cell() const;
+  std::vector<double> state() const;
+  void rhs(double t, double tau, double input, const std::vector<double>& y, std::vector<double>& dy) const;
+  double max_rate() const;
+  double step_bound(double t) const;
+  void step(double t0, double dt);
+  bool newborn_full(double t) const;
+  void close_newborn(double t);
+  std::shared_ptr<const CalciumPackets> newborn_calcium(double t);
+  void to_floor(Cell& floor, const Cell& from, double moved) const;
+  void handle_potential_floor(double G);
+  bool mergeable(const Cell& x, const Cell& y) const;
+  void merge_cells();
+  model::Observables observables(double t, double* total_mass) const;
+
+  double position(double u0, double e, double G) const noexcept
+  {
+    return exp_u_ ? e * u0 + G : std::max(u0 + G, 0.0);
+  }
+  /// d/dt of the first moment of mass M with moment P carried by the flow (the killing aside).
+  double transport(double M, double P, double input, double drive, bool on_floor) const noexcept
+  {
+    if (exp_u_) return (input + drive) * M - P_.alpha() * P;
+    return on_floor ? 0.0 : (input + drive - P_.alpha()) * M;
+  }
+
+  const model::Case& case_;
+  CharacteristicResolution res_;
+  const model::ModelParameters& P_;
+  bool exp_u_ = true, exp_c_ = true;
+  std::vector<Cell> cells_;  // with the linear potential leak, cells_[0] is the floor {u = 0}
+  Newborn newborn_;
+  double drive_ = 0.0;       // p at the last step end
+  double floor_now_ = 0.0;   // linear calcium leak: the floor beta t at the last step end
+  std::shared_ptr<const CalciumPackets> shape_;  // the last full mixture of the newborn calcium
+  double shape_time_ = -1.0;
+  mutable std::vector<CellSpiking> spiking_;     // scratch of rhs()
+  long steps_ = 0, max_cells_ = 0;
+};
+
+Cell CharacteristicRun::floor_cell() const
+{
+  Cell f;
+  f.kind = CellKind::floor;
+  if (!exp_c_) {
+    auto empty = std::make_shared<CalciumPackets>(res_.rows_per_unit_c);
+    empty->finish();
+    f.packets = empty;
+  }
+  return f;
+}
+
+void CharacteristicRun::build_initial_cells()
+{
+  const auto& law = case_.initial;
+  if (!exp_u_) cells_.push_back(floor_cell());
+  // Calcium of the product law, shared by every initial cell.
+  std::shared_ptr<const CalciumPackets> packets;
+  double c1 = 0.0, c2 = 0.0;
+  if (exp_c_) {
+    const PartialMoments m = partial_moments(law.C, 0.0, std::numeric_limits<double>::infinity());
+    c1 = m.s1 / m.mass;
+    c2 = m.s2 / m.mass;
+  } else {
+    auto p = std::make_shared<CalciumPackets>(res_.rows_per_unit_c);
+    const double row = 1.0 / double(res_.rows_per_unit_c);
+    if (law.C.is_dirac()) {
+      p->add(1.0, law.C.at, law.C.at * law.C.at);
+    } else {
+      const double top = law.C.upper_extent(1e-16);
+      const long rows = std::max(1L, static_cast<long>(std::ceil(top / row)));
+      for (long r = 0; r < rows; ++r) {
+        const double hi = r + 1 == rows ? std::numeric_limits<double>::infinity() : double(r + 1) * row;
+        const PartialMoments m = partial_moments(law.C, double(r) * row, hi);
+        p->add(m.mass, m.s1, m.s2);
+      }
+    }
+    p->normalise();
+    p->finish();
+    packets = p;
+  }
+  auto add_cell = [&](double a, double b, const PartialMoments& m) {
+    if (!(m.mass > 0.0)) return;
+    Cell cell;
+    cell.a = a;
+    cell.b = b;
+    cell.mass = m.mass;
+    cell.moment = m.s1;
+    cell.c1 = c1;
+    cell.c2 = c2;
+    cell.packets = packets;
+    cell.kind = CellKind::initial;
+    if (!exp_u_ && b <= 0.0) {
+      to_floor(cells_[0], cell, m.mass);
+      return;
+    }
+    cells_.push_back(cell);
+  };
+  if (law.U.is_dirac()) {
+    add_cell(law.U.at, law.U.at, {1.0, law.U.at, law.U.at * law.U.at});
+    return;
+  }
+  // Cells over the support, at most H wide and with phi changing by at most phi_step across; the
+  // last takes the upper tail, so that the masses sum to 1 to rounding.
+  const double lo = law.U.kind == model::MarginalKind::uniform ? law.U.min : 0.0;
+  const double hi = law.U.upper_extent(1e-16);
+  std::vector<double> faces{lo};
+  while (faces.back() < hi) {
+    double next = std::min(hi, faces.back() + res_.cell_width);
+    const double base = P_.phi(faces.back());
+    while (P_.phi(next) - base > res_.phi_step && next - faces.back() > 1e-6 * res_.cell_width)
+      next = faces.back() + 0.5 * (next - faces.back());
+    faces.push_back(next);
+  }
+  for (std::size_t i = 0; i + 1 < faces.size(); ++i) {
+    const double top = i + 2 == faces.size() ? std::numeric_limits<double>::infinity() : faces[i + 1];
+    PartialMoments m = partial_moments(law.U, i == 0 ? 0.0 : faces[i], top);
+    add_cell(faces[i], faces[i + 1], m);
+  }
+}
+
+void CharacteristicRun::to_floor(Cell& floor, const Cell& from, double moved) const
+{
+  if (!(moved > 0.0)) return;
+  const double total = floor.mass + moved;
+  if (exp_c_ || !P_.reset) {
+    floor.c1 = (floor.mass * floor.c1 + moved * from.c1) / total;
+    floor.c2 = (floor.mass * floor.c2 + moved * from.c2) / total;
+  }
+  if (!exp_c_) floor.packets = mix_packets(floor, from, floor.mass, moved, res_.rows_per_unit_c, floor_now_);
+  floor.mass = total;
+}
+
+std::vector<double> CharacteristicRun::state() const
+{
+  const Layout L(cells_.size(), P_.reset, !exp_c_);
+  std::vector<double> y(L.size, 0.0);
+  for (std::size_t n = 0; n < L.K; ++n) {
+    const Cell& c = cells_[n];
+    y[L.mass + n] = c.mass;
+    y[L.moment + n] = c.moment;
+    if (!P_.reset) {
+      y[L.c1 + n] = c.mass * c.c1;
+      y[L.c2 + n] = c.mass * c.c2;
+    } else if (!exp_c_) {
+      y[L.emitted + n] = c.emitted;
+    }
+  }
+  if (P_.reset) {
+    y[L.newborn] = newborn_.mass;
+    y[L.newborn + 1] = newborn_.moment;
+    y[L.newborn + 2] = newborn_.C1;
+    y[L.newborn + 3] = newborn_.C2;
+    if (!exp_c_) {
+      y[L.floor_spikes] = newborn_.Q0;
+      y[L.floor_spikes + 1] = newborn_.Q1;
+      y[L.floor_spikes + 2] = newborn_.Q2;
+      y[L.floor_spikes + 3] = newborn_.A0;
+      y[L.floor_spikes + 4] = newborn_.A1;
+      y[L.floor_spikes + 5] = newborn_.A2;
+      y[L.emitted + L.K] = newborn_.emitted;
+    }
+  }
+  y[0] = 0.0;
+  return y;
+}
+
+/// dy/dt at time t = (step start) + tau, I(t) = input over the step.
+void CharacteristicRun::rhs(double t, double tau, double input, const std::vector<double>& y,
+                            std::vector<double>& dy) const
+{
+  const Layout L(cells_.size(), P_.reset, !exp_c_);
+  const double alpha = P_.alpha(), beta = P_.beta(), w0 = P_.w0, w1 = P_.w1;
+  const double e = exp_u_ ? std::exp(-alpha * tau) : 1.0;
+  const double eb = exp_c_ ? std::exp(-beta * tau) : 1.0;
+  const double F = exp_c_ ? 0.0 : beta * t;  // the floor in the frame x = c + beta t
+  const double G = y[0];
+  spiking_.resize(L.K);
+  double drive = 0.0, emitted = 0.0, n1 = 0.0, n2 = 0.0, q0 = 0.0, q1 = 0.0, q2 = 0.0, a0 = 0.0, a1 = 0.0, a2 = 0.0;
+  for (std::size_t n = 0; n < L.K; ++n) {
+    const Cell& cell = cells_[n];
+    const double M = y[L.mass + n];
+    const CellSpiking S = cell_spiking(P_.phi, position(cell.a, e, G), position(cell.b, e, G), M, y[L.moment + n]);
+    spiking_[n] = S;
+    const double km = S.rate;
+    if (!P_.reset) {
+      // Spikes keep U and add one unit of calcium: d C1 = -beta C1 + k M, d C2 = -2 beta C2 + k (2 C1 + M),
+      // with k the cell's mean rate (calcium and potential independent inside a cell).
+      const double C1 = y[L.c1 + n], C2 = y[L.c2 + n], k = M != 0.0 ? km / M : 0.0;
+      drive += k * (w0 * M + w1 * C1);
+      dy[L.mass + n] = 0.0;
+      dy[L.c1 + n] = -beta * C1 + km;
+      dy[L.c2 + n] = -2.0 * beta * C2 + k * (2.0 * C1 + M);
+      continue;
+    }
+    dy[L.mass + n] = -km;
+    emitted += km;
+    if (exp_c_) {
+      const double cb = cell.c1 * eb, c2b = cell.c2 * eb * eb;
+      drive += km * (w0 + w1 * cb);
+      // A spike takes c to c + 1: E[c + 1] and E[(c + 1)^2].
+      n1 += km * (cb + 1.0);
+      n2 += km * (c2b + 2.0 * cb + 1.0);
+    } else {
+      const AboveFloor A = cell.packets->above(F);
+      const double on_floor = std::max(cell.packets->total_mass() - A.mass, 0.0);
+      drive += km * (w0 + w1 * A.c1);
+      // In x: above the floor x -> x + 1; on the floor (c = 0) to c = 1, i.e. x = F + 1.
+      const double x1 = A.c1 + F * A.mass, x2 = A.c2 + 2.0 * F * A.c1 + F * F * A.mass, landing = F + 1.0;
+      n1 += km * (x1 + A.mass + on_floor * landing);
+      n2 += km * (x2 + 2.0 * x1 + A.mass + on_floor * landing * landing);
+      q0 += km * on_floor;
+      q1 += km * on_floor * landing;
+      q2 += km * on_floor * landing * landing;
+      a0 += km * A.mass;
+      a1 += km * (x1 + A.mass);
+      a2 += km * (x2 + 2.0 * x1 + A.mass);
+      dy[L.emitted + n] = km;
+    }
+  }
+  CellSpiking S_new;
+  double b_new = 0.0;
+  if (P_.reset) {
+    const double M = y[L.newborn], C1 = y[L.newborn + 2];
+    b_new = position(newborn_.b, e, G);
+    S_new = cell_spiking(P_.phi, P_.u_reset, b_new, M, y[L.newborn + 1]);
+    const double c_real = exp_c_ ? C1 : C1 - F * M;  // all of the newborn's calcium is above the floor
+    drive += M != 0.0 ? S_new.rate * (w0 + w1 * c_real / M) : 0.0;
+  }
+  // The first moments: transport by the affine flow, minus the spiking mass's potential.
+  for (std::size_t n = 0; n < L.K; ++n) {
+    const Cell& cell = cells_[n];
+    const bool on_floor = !exp_u_ && position(cell.b, e, G) <= 0.0;
+    dy[L.moment + n] = transport(y[L.mass + n], y[L.moment + n], input, drive, on_floor) -
+                       (P_.reset ? spiking_[n].moment : 0.0);
+  }
+  if (P_.reset) {
+    const double M = y[L.newborn], C1 = y[L.newborn + 2], C2 = y[L.newborn + 3];
+    const double k_M = S_new.rate;  // its own spikes re-enter it
+    const bool on_floor = !exp_u_ && P_.u_reset <= 0.0 && b_new <= 0.0;
+    dy[L.newborn] = emitted;
+    dy[L.newborn + 1] = (emitted + k_M) * P_.u_reset + transport(M, y[L.newborn + 1], input, drive, on_floor) -
+                        S_new.moment;
+    // Its own spikes: the loss k C1 and the gain k (C1 + M) leave k M.
+    const double k = M != 0.0 ? k_M / M : 0.0;
+    if (exp_c_) {
+      dy[L.newborn + 2] = n1 + k_M - beta * C1;
+      dy[L.newborn + 3] = n2 + k * (2.0 * C1 + M) - 2.0 * beta * C2;
+    } else {
+      dy[L.newborn + 2] = n1 + k_M;
+      dy[L.newborn + 3] = n2 + k * (2.0 * C1 + M);
+      dy[L.floor_spikes] = q0;
+      dy[L.floor_spikes + 1] = q1;
+      dy[L.floor_spikes + 2] = q2;
+      dy[L.floor_spikes + 3] = a0;
+      dy[L.floor_spikes + 4] = a1;
+      dy[L.floor_spikes + 5] = a2;
+      dy[L.emitted + L.K] = k_M;
+    }
+  }
+  // G: u(t) = e^{-alpha tau} u0 + G(tau) with G' = I + p - alpha G (exponential leak), or
+  // u(t) = u0 + G(tau) with G' = I + p - alpha (linear leak, above the floor).
+  dy[0] = exp_u_ ? input + drive - alpha * G : input + drive - alpha;
+}
+
+double CharacteristicRun::max_rate() const
+{
+  double k = P_.reset ? P_.phi(std::max(P_.u_reset, newborn_.b)) : 0.0;
+  for (const Cell& c : cells_) k = std::max(k, P_.phi(std::max(c.b, 0.0)));
+  return k;
+}
+
+/// The longest step from t: dt, the stability of the killing (k_max dt <= 1/2), and a newborn cell
+/// that stays within its bounds (its far end moves at most the displacement over which phi
+/// changes by phi_step, and at most H).
+double CharacteristicRun::step_bound(double t) const
+{
+  double dt = res_.dt;
+  const double k_max = max_rate();
+  if (k_max > 0.0) dt = std::min(dt, 0.5 / k_max);
+  if (!P_.reset) return dt;
+  const double u = P_.u_reset, input = P_.input.value(t);
+  const double v = exp_u_ ? input + drive_ - P_.alpha() * u : input + drive_ - P_.alpha();
+  if (!(std::fabs(v) > 0.0) || (!exp_u_ && u <= 0.0 && v < 0.0)) return dt;
+  const double direction = v > 0.0 ? 1.0 : -1.0, base = P_.phi(u);
+  double d = v > 0.0 ? res_.cell_width : std::min(res_.cell_width, u);
+  if (std::fabs(P_.phi(std::max(u + direction * d, 0.0)) - base) > res_.phi_step) {
+    double lo = 0.0, hi = d;  // phi is monotone: bisect for the displacement
+    for (int i = 0; i < 40; ++i) {
+      const double mid = 0.5 * (lo + hi);
+      (std::fabs(P_.phi(std::max(u + direction * mid, 0.0)) - base) > res_.phi_step ? hi : lo) = mid;
+    }
+    d = lo;
+  }
+  return d > 0.0 ? std::min(dt, d / std::fabs(v)) : dt;
+}
+
+void CharacteristicRun::step(double t0, double dt)
+{
+  const double input = P_.input.value(t0);
+  const std::vector<double> y0 = state();
+  const std::size_t size = y0.size();
+  std::vector<double> k1(size), k2(size), k3(size), k4(size), y(size);
+  auto stage = [&](const std::vector<double>& k, double factor) {
+    for (std::size_t i = 0; i < size; ++i) y[i] = y0[i] + factor * k[i];
+  };
+  rhs(t0, 0.0, input, y0, k1);
+  stage(k1, 0.5 * dt);
+  rhs(t0 + 0.5 * dt, 0.5 * dt, input, y, k2);
+  stage(k2, 0.5 * dt);
+  rhs(t0 + 0.5 * dt, 0.5 * dt, input, y, k3);
+  stage(k3, dt);
+  rhs(t0 + dt, dt, input, y, k4);
+  for (std::size_t i = 0; i < size; ++i) y[i] = y0[i] + dt / 6.0 * (k1[i] + 2.0 * k2[i] + 2.0 * k3[i] + k4[i]);
+  ++steps_;
+
+  // Move everything to t0 + dt.
+  const Layout L(cells_.size(), P_.reset, !exp_c_);
+  const double G = y[0];
+  if (!std::isfinite(G))
+    throw SolverFailure(fmt::format("the drive p(t) is not finite near t = {:.6g}; check the case's parameters", t0));
+  const double e = exp_u_ ? std::exp(-P_.alpha() * dt) : 1.0;
+  const double eb = exp_c_ ? std::exp(-P_.beta() * dt) : 1.0;
+  for (std::size_t n = 0; n < L.K; ++n) {
+    Cell& c = cells_[n];
+    c.a = exp_u_ ? e * c.a + G : c.a + G;  // the linear leak's floor is applied below
+    c.b = exp_u_ ? e * c.b + G : c.b + G;
+    c.mass = y[L.mass + n];
+    c.moment = y[L.moment + n];
+    if (!P_.reset) {
+      if (c.mass > 0.0) {
+        c.c1 = y[L.c1 + n] / c.mass;
+        c.c2 = y[L.c2 + n] / c.mass;
+      }
+    } else if (exp_c_) {
+      c.c1 *= eb;
+      c.c2 *= eb * eb;
+    } else {
+      c.emitted = y[L.emitted + n];
+    }
+  }
+  if (P_.reset) {
+    newborn_.b = position(newborn_.b, e, G);
+    newborn_.mass = y[L.newborn];
+    newborn_.moment = y[L.newborn + 1];
+    newborn_.C1 = y[L.newborn + 2];
+    newborn_.C2 = y[L.newborn + 3];
+    if (!exp_c_) {
+      newborn_.Q0 = y[L.floor_spikes];
+      newborn_.Q1 = y[L.floor_spikes + 1];
+      newborn_.Q2 = y[L.floor_spikes + 2];
+      newborn_.A0 = y[L.floor_spikes + 3];
+      newborn_.A1 = y[L.floor_spikes + 4];
+      newborn_.A2 = y[L.floor_spikes + 5];
+      newborn_.emitted = y[L.emitted + L.K];
+    }
+  }
+  floor_now_ = exp_c_ ? 0.0 : P_.beta() * (t0 + dt);
+  if (!exp_u_) handle_potential_floor(G);
+}
+
+/// Linear potential leak: mass that the translation took below u = 0 sits on the floor {u = 0}
+/// (cells_[0]); the floor itself moved by G and, if it rose, is released as a cell of one potential.
+void CharacteristicRun::handle_potential_floor(double G)
+{
+  Cell& floor = cells_[0];
+  if (G > 0.0 && floor.mass > 0.0) {
+    Cell released = floor;
+    released.kind = CellKind::reset;
+    released.a = released.b = G;
+    released.moment = G * released.mass;
+    cells_.push_back(released);
+    cells_[0] = floor_cell();
+  } else {
+    cells_[0].a = cells_[0].b = 0.0;
+    cells_[0].moment = 0.0;
+  }
+  std::vector<Cell> kept;
+  kept.reserve(cells_.size());
+  kept.push_back(cells_[0]);
+  for (std::size_t n = 1; n < cells_.size(); ++n) {
+    Cell c = cells_[n];
+    if (c.b <= 0.0) {
+      to_floor(kept[0], c, c.mass);
+      kept[0].emitted += c.emitted;
+      continue;
+    }
+    if (c.a < 0.0) {
+      // The part of the cell's linear density below 0 (cell_killing.hpp), with its moment.
+      const double w = c.b - c.a, m = 0.5 * (c.a + c.b);
+      const double d = c.mass > 0.0 ? std::clamp(c.moment / c.mass - m, -w / 6.0, w / 6.0) : 0.0;
+      const double g = 12.0 * d / (w * w);
+      const double mass = c.mass / w * ((0.0 - c.a) + 0.5 * g * ((0.0 - m) * (0.0 - m) - (c.a - m) * (c.a - m)));
+      const double moment = c.mass / w *
+                            ((0.0 - c.a * c.a) / 2.0 + g * ((0.0 - c.a * c.a * c.a) / 3.0 - m * (0.0 - c.a * c.a) / 2.0));
+      const double moved = std::clamp(mass, 0.0, c.mass);
+      to_floor(kept[0], c, moved);
+      c.mass -= moved;
+      c.moment = std::max(c.moment - moment, 0.0);
+      c.a = 0.0;
+    }
+    kept.push_back(std::move(c));
+  }
+  cells_ = std::move(kept);
+}
+
+bool CharacteristicRun::newborn_full(double t) const
+{
+  if (!P_.reset) return t - newborn_.opened >= res_.window * (1.0 - 1e-9);
+  const double width = std::fabs(newborn_.b - P_.u_reset);
+  return width >= res_.cell_width * (1.0 - 1e-9) ||
+         std::fabs(P_.phi(std::max(newborn_.b, 0.0)) - P_.phi(P_.u_reset)) >= 0.5 * res_.phi_step ||
+         t - newborn_.opened >= res_.window * (1.0 - 1e-9);
+}
+
+/// Linear calcium leak: the law of the newborn cell's calcium: what the spiking mass brought in.
+/// The mass spiked from the floor lands at x = F + 1: one packet with its exact moments (Q). The
+/// mass spiked from above the floor is every cell's part above it moved up by one, weighted by what
+/// it emitted; its moments are exact (A), its shape is that mixture's. The mixture costs cells x
+/// rows, so it is formed once per `window` and, for the newborn cells closed in between, moved to
+/// their exact mean (positions above the floor do not move in x, so the shape keeps).
+/// The newborn's own spikes (rare: it sits at u_reset) add its law moved up by one.
+std::shared_ptr<const CalciumPackets> CharacteristicRun::newborn_calcium(double t)
+{
+  const Newborn& n = newborn_;
+  if (!shape_ || t - shape_time_ >= res_.mixture_interval * (1.0 - 1e-9)) {
+    auto mixture = std::make_shared<CalciumPackets>(res_.rows_per_unit_c);
+    const double F_mid = P_.beta() * 0.5 * (n.opened + t);
+    for (const Cell& c : cells_) mixture->add_spiked_above(*c.packets, c.emitted, F_mid);
+    mixture->normalise();
+    mixture->finish();
+    if (mixture->total_mass() > 0.0) {
+      shape_ = mixture;
+      shape_time_ = t;
+    }
+  }
+  auto law = std::make_shared<CalciumPackets>(res_.rows_per_unit_c);
+  if (n.A0 > 0.0) {
+    if (shape_)
+      law->add_scaled(CalciumPackets::moved_to_mean(*shape_, n.A1 / n.A0), n.A0);
+    else
+      law->add(n.A0, n.A1, n.A2);
+  }
+  law->add(n.Q0, n.Q1, n.Q2);
+  if (n.emitted > 0.0) {
+    CalciumPackets own = *law;
+    own.normalise();
+    own.finish();
+    law->add_spiked_above(own, n.emitted, P_.beta() * t);
+  }
+  law->normalise();
+  law->finish();
+  return law;
+}
+
+void CharacteristicRun::close_newborn(double t)
+{
+  if (P_.reset && newborn_.mass > 0.0) {
+    Cell cell;
+    cell.kind = CellKind::reset;
+    cell.a = std::min(P_.u_reset, newborn_.b);
+    cell.b = std::max(P_.u_reset, newborn_.b);
+    cell.mass = newborn_.mass;
+    cell.moment = newborn_.moment;
+    if (exp_c_) {
+      cell.c1 = newborn_.C1 / newborn_.mass;
+      cell.c2 = newborn_.C2 / newborn_.mass;
+    } else {
+      cell.packets = newborn_calcium(t);
+    }
+    if (!exp_u_ && cell.b <= 0.0)
+      to_floor(cells_[0], cell, cell.mass);
+    else
+      cells_.push_back(cell);
+  }
+  for (Cell& c : cells_) c.emitted = 0.0;
+  newborn_ = Newborn{};
+  newborn_.b = P_.u_reset;
+  newborn_.opened = t;
+  merge_cells();
+}
+
+/// Neighbouring cells of one kind that share a boundary merge while the union is at most H wide and
+/// phi changes by less than phi_step across it.
+bool CharacteristicRun::mergeable(const Cell& x, const Cell& y) const
+{
+  if (x.kind != y.kind || x.kind == CellKind::floor) return false;
+  if (!(x.a == y.b || x.b == y.a)) return false;
+  const double lo = std::max(std::min(x.a, y.a), 0.0), hi = std::max(std::max(x.b, y.b), 0.0);
+  return hi - lo < res_.cell_width && P_.phi(hi) - P_.phi(lo) < res_.phi_step;
+}
+
+void CharacteristicRun::merge_cells()
+{
+  std::vector<Cell> out;
+  out.reserve(cells_.size());
+  for (Cell& c : cells_) {
+    if (!out.empty() && mergeable(out.back(), c)) {
+      Cell& last = out.back();
+      const double total = last.mass + c.mass;
+      if ((exp_c_ || !P_.reset) && total > 0.0) {
+        last.c1 = (last.mass * last.c1 + c.mass * c.c1) / total;
+        last.c2 = (last.mass * last.c2 + c.mass * c.c2) / total;
+      }
+      if (!exp_c_) last.packets = mix_packets(last, c, last.mass, c.mass, res_.rows_per_unit_c, floor_now_);
+      last.a = std::min(last.a, c.a);
+      last.b = std::max(last.b, c.b);
+      last.mass = total;
+      last.moment += c.moment;
+      last.emitted += c.emitted;
+      continue;
+    }
+    if (c.mass > 0.0 || c.kind == CellKind::floor) out.push_back(std::move(c));
+  }
+  cells_ = std::move(out);
+}
+
+model::Observables CharacteristicRun::observables(double t, double* total_mass) const
+{
+  const double F = exp_c_ ? 0.0 : P_.beta() * t;
+  model::ObservableAccumulator acc(P_.w0, P_.w1);
+  std::array<double, 7> s{};
+  double total = 0.0, compensation = 0.0;
+  auto add = [&](double a, double b, double M, double P, double c1, double c2) {
+    const CellSpiking S = cell_spiking(P_.phi, a, b, M, P);
+    s[0] += M;
+    s[1] += S.rate;
+    s[2] += S.rate * (P_.w0 + P_.w1 * c1);
+    s[3] += P;
+    s[4] += M * c1;
+    s[5] += S.second;
+    s[6] += M * c2;
+    const double sum = total + M;  // Neumaier
+    compensation += std::fabs(total) >= std::fabs(M) ? (total - sum) + M : (M - sum) + total;
+    total = sum;
+  };
+  for (const Cell& c : cells_) {
+    if (exp_c_ || !P_.reset) {
+      add(c.a, c.b, c.mass, c.moment, c.c1, c.c2);
+    } else {
+      const AboveFloor A = c.packets->above(F);
+      add(c.a, c.b, c.mass, c.moment, A.c1, A.c2);
+    }
+  }
+  if (P_.reset && newborn_.mass != 0.0) {
+    const double M = newborn_.mass;
+    if (exp_c_) {
+      add(P_.u_reset, newborn_.b, M, newborn_.moment, newborn_.C1 / M, newborn_.C2 / M);
+    } else {
+      const double c1 = newborn_.C1 / M - F, c2 = newborn_.C2 / M - 2.0 * F * newborn_.C1 / M + F * F;
+      add(P_.u_reset, newborn_.b, M, newborn_.moment, c1, c2);
+    }
+  }
+  acc.set_sums(s);
+  *total_mass = total + compensation;
+  return acc.finish();
+}
+
+Solution CharacteristicRun::run(const SolveOptions& options)
+{
+  const auto start = std::chrono::steady_clock::now();
+  const double end = case_.time.end;
+  // Step ends are forced at the changes of I(t), the snapshot times, t_grace and the end.
+  std::vector<double> stops{end};
+  for (double t = P_.input.next_change_after(0.0); t < end; t = P_.input.next_change_after(t)) stops.push_back(t);
+  for (double t : options.snapshot_times)
+    if (t > 0.0 && t < end) stops.push_back(t);
+  if (case_.region.t_grace > 0.0 && case_.region.t_grace < end) stops.push_back(case_.region.t_grace);
+  std::sort(stops.begin(), stops.end());
+
+  Solution sol;
+  sol.ts_type = "rk4";
+  StepObserver observer(case_.time.sample_times(), case_.region);
+  double mass = 0.0;
+  double t = 0.0;
+  model::Observables obs = observables(0.0, &mass);
+  drive_ = obs.drive();
+  observer.observe(0.0, obs);
+  sol.max_mass_error = std::fabs(mass - 1.0);
+  newborn_.opened = 0.0;
+  for (double stop : stops) {
+    while (stop - t > 1e-12 * end && !sol.interrupted) {
+      double dt = step_bound(t);
+      // Land on the stop without a sliver of a last step.
+      if (dt >= stop - t) dt = stop - t;
+      else if (dt > 0.5 * (stop - t)) dt = 0.5 * (stop - t);
+      const double t0 = t;
+      t = dt == stop - t0 ? stop : t0 + dt;
+      step(t0, t - t0);
+      if (t == stop || newborn_full(t)) close_newborn(t);
+      max_cells_ = std::max(max_cells_, static_cast<long>(cells_.size()));
+      obs = observables(t, &mass);
+      drive_ = obs.drive();
+      if (!std::isfinite(mass) || !std::isfinite(drive_))
+        throw SolverFailure(fmt::format("the solution is not finite at t = {:.6g}; check the case's parameters", t));
+      sol.max_mass_error = std::max(sol.max_mass_error, std::fabs(mass - 1.0));
+      if (std::fabs(mass - 1.0) > 1e-9)
+        throw SolverFailure(fmt::format("the total mass drifted to {:.17g} at t = {:.6g}; this is a bug, please report "
+                                        "it with the case", mass, t));
+      observer.observe(t, obs);
+      if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) sol.interrupted = true;
+    }
+    if (sol.interrupted) break;
+  }
+  sol.times = observer.sample_times_done();
+  sol.observables = observer.samples();
+  sol.exit_time = observer.exit_time();
+  sol.steps = steps_;
+  sol.rhs_evaluations = 4 * steps_;
+  sol.cells = max_cells_;
+  sol.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  return sol;
+}
+
+/// The scales of a case: a potential scale (where its initial law and reset lie, and where phi
+/// changes), a rate scale (phi there, the leaks, the horizon) and phi's range there.
+struct CaseScales {
+  double potential = 1.0, rate = 1.0, phi_range = 1.0;
+};
+
+CaseScales case_scales(const model::Case& c)
+{
+  const auto& U = c.initial.U;
+  const auto& phi = c.model.phi;
+  CaseScales s;
+  const double u_init = U.is_dirac() ? U.at : U.upper_extent(1e-3);
+  double phi_scale = 1.0;
+  if (phi.kind == model::RateKind::hill || phi.kind == model::RateKind::sigmoid ||
+      phi.kind == model::RateKind::threshold_linear)
+    phi_scale = std::max(phi.theta, 1e-300);
+  s.potential = std::max({u_init, c.model.u_reset, phi_scale, 1e-300});
+  s.phi_range = phi(2.0 * s.potential) - phi(0.0);
+  s.rate = std::max({phi(2.0 * s.potential), c.model.alpha(), c.model.beta(), 1.0 / c.time.end});
+  return s;
+}
+
+}  // namespace
+
+CharacteristicResolution characteristic_resolution(const model::Case& c, int level)
+{
+  const CaseScales s = case_scales(c);
+  const double scale = std::ldexp(1.0, -level);
+  CharacteristicResolution r;
+  r.level = level;
+  r.dt = std::min(c.time.end / 16.0, 0.2 / s.rate) * scale;
+  r.cell_width = s.potential / 4.0 * scale;
+  r.phi_step = s.phi_range > 0.0 ? s.phi_range / 8.0 * scale : std::numeric_limits<double>::infinity();
+  r.window = 4.0 * r.dt;
+  if (c.model.leak_C.kind == model::LeakKind::linear && c.model.beta() > 0.0)
+    r.window = std::min(r.window, 0.25 / c.model.beta());  // newborn calcium (>= 1 - beta window) stays above 0
+  r.rows_per_unit_c = 2L << std::min(level, 9);
+  r.mixture_interval = 0.0;
+  return r;
+}
+
+Solution solve_characteristic_level(const model::Case& c, const CharacteristicResolution& resolution,
+                                    const SolveOptions& options)
+{
+  CharacteristicRun run(c, resolution);
+  return run.run(options);
+}
+
+}  // namespace stf::solver

@@ -1,0 +1,34 @@
+// The characteristic finite-volume scheme of the limit equation (MODEL.md §3,
+// docs/numerical-method.md §11): cells that move with the flow, so that transport is exact and
+// only the spiking (killing and reset) is discretised.
+#pragma once
+
+#include "model/case.hpp"
+#include "solver/solve.hpp"
+
+namespace stf::solver {
+
+/// The resolution of one run of the characteristic scheme. Every length halves from one level to
+/// the next (see `characteristic_resolution`).
+struct CharacteristicResolution {
+  int level = 0;
+  double dt = 0.0;            // longest time step (classical Runge-Kutta of order 4); steps land on input changes
+  double cell_width = 0.0;    // H: the widest cell (a newborn cell closes at it, neighbours merge below it)
+  double phi_step = 0.0;      // the largest change of phi across a cell (the same rules), so that cells
+                              // are narrow where phi varies and wide where it is flat
+  double window = 0.0;        // the longest time a newborn cell collects reset mass
+  long rows_per_unit_c = 1;   // calcium packets per unit (linear calcium leak)
+  double mixture_interval = 0.0;  // linear calcium leak: how often the newborn calcium's shape is re-formed
+};
+
+/// Level `level` of the refinement sequence of a case: lengths from the case's own scales (its
+/// horizon, its rates and leaks, its initial law), divided by 2^level.
+CharacteristicResolution characteristic_resolution(const model::Case& c, int level);
+
+/// One run at a fixed resolution. Observables at the case's sample times (interpolated between
+/// steps to fourth order), the exit time in continuous time (the first root of the crossed
+/// threshold's interpolant). Runs on the calling rank only (the state is small).
+Solution solve_characteristic_level(const model::Case& c, const CharacteristicResolution& resolution,
+                                    const SolveOptions& options);
+
+}  // namespace stf::solver

@@ -1,0 +1,153 @@
+// The characteristic scheme (docs/numerical-method.md §11) against exact results: phi = 0 transport
+// is exact (cells move with the flow), the constant-rate oracle (MODEL.md §5) is met to the
+// requested tolerance, and the error estimate of the refinement brackets the truth.
+#include <doctest/doctest.h>
+#include <fmt/core.h>
+#include <mpi.h>
+
+#include <cmath>
+#include <vector>
+
+#include "../petsc/test_cases.hpp"
+#include "model/constant_rate_oracle.hpp"
+#include "solver/characteristic_scheme.hpp"
+#include "solver/solve.hpp"
+
+namespace {
+
+using namespace stf;
+
+/// E[g(X)] and E[g(X)^2] for X uniform on [lo, hi], g continuous and piecewise smooth, by the
+/// composite midpoint rule on 2^20 points (error ~1e-13 for the kinks of the floor).
+std::pair<double, double> uniform_moments(double lo, double hi, const std::function<double(double)>& g)
+{
+  const long n = 1L << 20;
+  double s1 = 0.0, s2 = 0.0;
+  for (long i = 0; i < n; ++i) {
+    const double x = lo + (hi - lo) * (double(i) + 0.5) / double(n), y = g(x);
+    s1 += y;
+    s2 += y * y;
+  }
+  return {s1 / double(n), s2 / double(n)};
+}
+
+model::Case transport_case(model::LeakKind u_law, model::LeakKind c_law)
+{
+  model::Case c = test::base_case();
+  c.solver.scheme = "characteristic";
+  c.model.leak_U = {u_law, u_law == model::LeakKind::linear ? 1.5 : 1.0};
+  c.model.leak_C = {c_law, c_law == model::LeakKind::linear ? 2.0 : 1.0};
+  // Uniform laws (rows of the calcium packets hold them exactly); an input pulse that lifts the
+  // floor's mass off u = 0 again.
+  c.initial.U = test::uniform(1.0, 3.0);
+  c.initial.C = test::uniform(2.0, 4.0);
+  c.model.input = model::InputSchedule(0.5, {{1.0, 1.6, 3.0}});
+  c.time.end = 2.5;
+  c.time.sample = 0.25;
+  return c;
+}
+
+TEST_CASE("characteristic scheme: phi = 0 transport is exact for every leak combination and an input pulse")
+{
+  using model::LeakKind;
+  for (LeakKind u_law : {LeakKind::exponential, LeakKind::linear})
+    for (LeakKind c_law : {LeakKind::exponential, LeakKind::linear}) {
+      const model::Case c = transport_case(u_law, c_law);
+      CAPTURE(model::to_string(u_law));
+      CAPTURE(model::to_string(c_law));
+      const auto sol = solver::solve_characteristic_level(c, solver::characteristic_resolution(c, 1), {});
+      REQUIRE(sol.times.size() == sol.observables.size());
+      REQUIRE(sol.times.size() == 11);
+      for (std::size_t k = 0; k < sol.times.size(); ++k) {
+        const double t = sol.times[k];
+        CAPTURE(t);
+        const auto u = uniform_moments(1.0, 3.0, [&](double x) {
+          return model::flow_through(c.model.leak_U, x, 0.0, t, c.model.input);
+        });
+        const auto cc = uniform_moments(2.0, 4.0, [&](double x) { return c.model.leak_C.flow(x, 0.0, t); });
+        const auto& o = sol.observables[k];
+        CHECK(o.mass() == doctest::Approx(1.0).epsilon(1e-14));
+        CHECK(std::fabs(o.mean_potential() - u.first) < 1e-11);
+        CHECK(std::fabs(o[model::ObservableId::var_potential] - (u.second - u.first * u.first)) < 1e-11);
+        CHECK(std::fabs(o.mean_calcium() - cc.first) < 1e-11);
+        CHECK(std::fabs(o[model::ObservableId::var_calcium] - (cc.second - cc.first * cc.first)) < 1e-11);
+        CHECK(o.rate() == 0.0);
+      }
+    }
+}
+
+TEST_CASE("characteristic scheme: the constant-rate oracle to the requested tolerance, the estimate brackets it")
+{
+  model::Case c = test::base_case();
+  c.solver.scheme = "characteristic";
+  c.model.phi = test::constant_rate(2.0);
+  c.model.leak_C = {model::LeakKind::exponential, 1.5};
+  c.model.w0 = 0.2;
+  c.model.w1 = 0.5;
+  c.initial.U = test::normal(2.0, 0.4);
+  c.initial.C = test::normal(3.0, 0.4);
+  c.time.end = 4.0;
+  c.time.sample = 0.05;
+  const model::ConstantRateOracle oracle(c.model, c.initial);
+  for (double tol : {1e-4, 1e-6, 1e-8}) {
+    c.solver.tolerance = tol;
+    const auto sol = solver::solve(c, {}, MPI_COMM_SELF);
+    REQUIRE(sol.accuracy);
+    const auto& a = *sol.accuracy;
+    CHECK(a.converged);
+    double err_c = 0.0, err_u = 0.0, err_d = 0.0, scale_c = 0.0, scale_u = 0.0, scale_d = 0.0;
+    for (std::size_t k = 0; k < sol.times.size(); ++k) {
+      const double t = sol.times[k];
+      const auto& o = sol.observables[k];
+      err_c = std::max(err_c, std::fabs(o.mean_calcium() - oracle.mean_calcium(t)));
+      err_u = std::max(err_u, std::fabs(o.mean_potential() - oracle.mean_potential(t)));
+      err_d = std::max(err_d, std::fabs(o.drive() - oracle.drive(t)));
+      scale_c = std::max(scale_c, std::fabs(oracle.mean_calcium(t)));
+      scale_u = std::max(scale_u, std::fabs(oracle.mean_potential(t)));
+      scale_d = std::max(scale_d, std::fabs(oracle.drive(t)));
+    }
+    const auto id = [](model::ObservableId i) { return static_cast<std::size_t>(i); };
+    fmt::print("oracle at tolerance {:.0e}: {} levels; errors (estimates) mean_calcium {:.2e} ({:.2e}), mean_potential "
+               "{:.2e} ({:.2e}), drive {:.2e} ({:.2e}); observed order of mean_potential {:.2f}\n",
+               tol, a.levels.size(), err_c, a.observable_error[id(model::ObservableId::mean_calcium)], err_u,
+               a.observable_error[id(model::ObservableId::mean_potential)], err_d,
+               a.observable_error[id(model::ObservableId::drive)],
+               a.observable_order[id(model::ObservableId::mean_potential)].value_or(NAN));
+    CHECK(err_c <= tol * scale_c);
+    CHECK(err_u <= tol * scale_u);
+    CHECK(err_d <= tol * scale_d);
+    // The estimate brackets the error (a floor of rounding: 1e-13).
+    CHECK(err_u <= std::max(a.observable_error[id(model::ObservableId::mean_potential)], 1e-13));
+    CHECK(err_d <= std::max(a.observable_error[id(model::ObservableId::drive)], 1e-13));
+    CHECK(sol.max_mass_error < 1e-12);
+  }
+}
+
+TEST_CASE("characteristic scheme: mass is conserved and positive on a hill-rate case with reset and both leak laws")
+{
+  using model::LeakKind;
+  for (LeakKind u_law : {LeakKind::exponential, LeakKind::linear})
+    for (LeakKind c_law : {LeakKind::exponential, LeakKind::linear}) {
+      model::Case c = test::base_case();
+      c.solver.scheme = "characteristic";
+      c.model.phi = test::hill_rate(5.0, 1.0, 4.0);
+      c.model.leak_U = {u_law, 1.0};
+      c.model.leak_C = {c_law, c_law == LeakKind::linear ? 6.0 : 2.5};
+      c.model.w1 = 0.5;
+      c.initial.U = test::normal(2.0, 0.5);
+      c.initial.C = test::normal(4.0, 1.0);
+      c.time.end = 3.0;
+      c.time.sample = 0.1;
+      CAPTURE(model::to_string(u_law));
+      CAPTURE(model::to_string(c_law));
+      const auto sol = solver::solve_characteristic_level(c, solver::characteristic_resolution(c, 2), {});
+      CHECK(sol.max_mass_error < 1e-12);
+      for (const auto& o : sol.observables) {
+        CHECK(o.rate() >= 0.0);
+        CHECK(o[model::ObservableId::var_potential] >= -1e-12);
+        CHECK(o[model::ObservableId::var_calcium] >= -1e-12);
+      }
+    }
+}
+
+}  // namespace
