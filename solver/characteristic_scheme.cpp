@@ -131,13 +131,14 @@ private:
   {
     return exp_u_ ? e * u0 + G : std::max(u0 + G, 0.0);
   }
-  /// d/dt of the first moment of mass M with moment P carried by the flow (the killing aside).
-  double transport(double M, double P, double input, double drive, bool on_floor) const noexcept
+  /// The displacement of the potential flow over tau from the input and the leak alone, in closed
+  /// form: I (1 - e^{-alpha tau}) / alpha (exponential leak), (I - alpha) tau (linear leak).
+  double input_shift(double input, double tau) const noexcept
   {
-    if (exp_u_) return (input + drive) * M - P_.alpha() * P;
-    return on_floor ? 0.0 : (input + drive - P_.alpha()) * M;
+    if (!exp_u_) return (input - P_.alpha()) * tau;
+    if (P_.alpha() == 0.0) return input * tau;
+    return input * -std::expm1(-P_.alpha() * tau) / P_.alpha();
   }
-
   const model::Case& case_;
   CharacteristicResolution res_;
   const model::ModelParameters& P_;
@@ -288,13 +289,16 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
   const double e = exp_u_ ? std::exp(-alpha * tau) : 1.0;
   const double eb = exp_c_ ? std::exp(-beta * tau) : 1.0;
   const double F = exp_c_ ? 0.0 : beta * t;  // the floor in the frame x = c + beta t
-  const double G = y[0];
+  const double G = input_shift(input, tau) + y[0];
   spiking_.resize(L.K);
   double drive = 0.0, emitted = 0.0, n1 = 0.0, n2 = 0.0, q0 = 0.0, q1 = 0.0, q2 = 0.0, a0 = 0.0, a1 = 0.0, a2 = 0.0;
   for (std::size_t n = 0; n < L.K; ++n) {
     const Cell& cell = cells_[n];
     const double M = y[L.mass + n];
-    const CellSpiking S = cell_spiking(P_.phi, position(cell.a, e, G), position(cell.b, e, G), M, y[L.moment + n]);
+    // The state holds the moment in the frame of the step's start (xi = (u - G) / e): the flow does
+    // not change it, only the spiking does.
+    const CellSpiking S =
+        cell_spiking(P_.phi, position(cell.a, e, G), position(cell.b, e, G), M, e * y[L.moment + n] + G * M);
     spiking_[n] = S;
     const double km = S.rate;
     if (!P_.reset) {
@@ -337,24 +341,20 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
   if (P_.reset) {
     const double M = y[L.newborn], C1 = y[L.newborn + 2];
     b_new = position(newborn_.b, e, G);
-    S_new = cell_spiking(P_.phi, P_.u_reset, b_new, M, y[L.newborn + 1]);
+    S_new = cell_spiking(P_.phi, P_.u_reset, b_new, M, e * y[L.newborn + 1] + G * M);
     const double c_real = exp_c_ ? C1 : C1 - F * M;  // all of the newborn's calcium is above the floor
     drive += M != 0.0 ? S_new.rate * (w0 + w1 * c_real / M) : 0.0;
   }
-  // The first moments: transport by the affine flow, minus the spiking mass's potential.
-  for (std::size_t n = 0; n < L.K; ++n) {
-    const Cell& cell = cells_[n];
-    const bool on_floor = !exp_u_ && position(cell.b, e, G) <= 0.0;
-    dy[L.moment + n] = transport(y[L.mass + n], y[L.moment + n], input, drive, on_floor) -
-                       (P_.reset ? spiking_[n].moment : 0.0);
-  }
+  // The moments in the frame of the step's start: d/dt of the integral of xi rho is minus the
+  // spiking mass's xi, (integral of u phi rho - G integral of phi rho) / e.
+  for (std::size_t n = 0; n < L.K; ++n)
+    dy[L.moment + n] = P_.reset ? -(spiking_[n].moment - G * spiking_[n].rate) / e : 0.0;
   if (P_.reset) {
     const double M = y[L.newborn], C1 = y[L.newborn + 2], C2 = y[L.newborn + 3];
     const double k_M = S_new.rate;  // its own spikes re-enter it
-    const bool on_floor = !exp_u_ && P_.u_reset <= 0.0 && b_new <= 0.0;
+    // Reset mass enters at u_reset, at xi = (u_reset - G) / e.
     dy[L.newborn] = emitted;
-    dy[L.newborn + 1] = (emitted + k_M) * P_.u_reset + transport(M, y[L.newborn + 1], input, drive, on_floor) -
-                        S_new.moment;
+    dy[L.newborn + 1] = (emitted + k_M) * (P_.u_reset - G) / e - (S_new.moment - G * S_new.rate) / e;
     // Its own spikes: the loss k C1 and the gain k (C1 + M) leave k M.
     const double k = M != 0.0 ? k_M / M : 0.0;
     if (exp_c_) {
@@ -372,9 +372,10 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
       dy[L.emitted + L.K] = k_M;
     }
   }
-  // G: u(t) = e^{-alpha tau} u0 + G(tau) with G' = I + p - alpha G (exponential leak), or
-  // u(t) = u0 + G(tau) with G' = I + p - alpha (linear leak, above the floor).
-  dy[0] = exp_u_ ? input + drive - alpha * G : input + drive - alpha;
+  // G = G_I + G_p: u(t) = e^{-alpha tau} u0 + G(tau) with G' = I + p - alpha G (exponential leak), or
+  // u(t) = u0 + G(tau) with G' = I + p - alpha (linear leak, above the floor). The part of I and the
+  // leak is in closed form (input_shift), the state carries the drive's part G_p.
+  dy[0] = exp_u_ ? drive - alpha * y[0] : drive;
 }
 
 double CharacteristicRun::max_rate() const
@@ -430,7 +431,7 @@ void CharacteristicRun::step(double t0, double dt)
 
   // Move everything to t0 + dt.
   const Layout L(cells_.size(), P_.reset, !exp_c_);
-  const double G = y[0];
+  const double G = input_shift(input, dt) + y[0];
   if (!std::isfinite(G))
     throw SolverFailure(fmt::format("the drive p(t) is not finite near t = {:.6g}; check the case's parameters", t0));
   const double e = exp_u_ ? std::exp(-P_.alpha() * dt) : 1.0;
@@ -440,7 +441,7 @@ void CharacteristicRun::step(double t0, double dt)
     c.a = exp_u_ ? e * c.a + G : c.a + G;  // the linear leak's floor is applied below
     c.b = exp_u_ ? e * c.b + G : c.b + G;
     c.mass = y[L.mass + n];
-    c.moment = y[L.moment + n];
+    c.moment = e * y[L.moment + n] + G * c.mass;
     if (!P_.reset) {
       if (c.mass > 0.0) {
         c.c1 = y[L.c1 + n] / c.mass;
@@ -456,7 +457,7 @@ void CharacteristicRun::step(double t0, double dt)
   if (P_.reset) {
     newborn_.b = position(newborn_.b, e, G);
     newborn_.mass = y[L.newborn];
-    newborn_.moment = y[L.newborn + 1];
+    newborn_.moment = e * y[L.newborn + 1] + G * newborn_.mass;
     newborn_.C1 = y[L.newborn + 2];
     newborn_.C2 = y[L.newborn + 3];
     if (!exp_c_) {
@@ -674,8 +675,9 @@ Solution CharacteristicRun::run(const SolveOptions& options)
 {
   const auto start = std::chrono::steady_clock::now();
   const double end = case_.time.end;
-  // Step ends are forced at the changes of I(t), the snapshot times, t_grace and the end.
-  std::vector<double> stops{end};
+  // Step ends are forced at the sample times (observables there are the state's, not interpolated),
+  // the changes of I(t), the snapshot times, t_grace and the end.
+  std::vector<double> stops = case_.time.sample_times();
   for (double t = P_.input.next_change_after(0.0); t < end; t = P_.input.next_change_after(t)) stops.push_back(t);
   for (double t : options.snapshot_times)
     if (t > 0.0 && t < end) stops.push_back(t);

@@ -6,6 +6,7 @@
 #include <mpi.h>
 
 #include <cmath>
+#include <functional>
 #include <vector>
 
 #include "../petsc/test_cases.hpp"
@@ -22,13 +23,13 @@ using namespace stf;
 std::pair<double, double> uniform_moments(double lo, double hi, const std::function<double(double)>& g)
 {
   const long n = 1L << 20;
-  double s1 = 0.0, s2 = 0.0;
+  long double s1 = 0.0L, s2 = 0.0L;  // 2^20 terms: the sum needs the extra digits
   for (long i = 0; i < n; ++i) {
     const double x = lo + (hi - lo) * (double(i) + 0.5) / double(n), y = g(x);
     s1 += y;
     s2 += y * y;
   }
-  return {s1 / double(n), s2 / double(n)};
+  return {static_cast<double>(s1 / n), static_cast<double>(s2 / n)};
 }
 
 model::Case transport_case(model::LeakKind u_law, model::LeakKind c_law)
