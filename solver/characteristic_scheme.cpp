@@ -541,7 +541,11 @@ std::shared_ptr<const CalciumPackets> CharacteristicRun::newborn_calcium(double 
   if (!shape_ || t - shape_time_ >= res_.mixture_interval * (1.0 - 1e-9)) {
     auto mixture = std::make_shared<CalciumPackets>(res_.rows_per_unit_c);
     const double F_mid = P_.beta() * 0.5 * (n.opened + t);
-    for (const Cell& c : cells_) mixture->add_spiked_above(*c.packets, c.emitted, F_mid);
+    double total = 0.0;
+    for (const Cell& c : cells_) total += c.emitted;
+    // Cells that emitted below 1e-15 of the total change no digit of the mixture.
+    for (const Cell& c : cells_)
+      if (c.emitted > 1e-15 * total) mixture->add_spiked_above(*c.packets, c.emitted, F_mid);
     mixture->normalise();
     mixture->finish();
     if (mixture->total_mass() > 0.0) {
@@ -703,7 +707,7 @@ Solution CharacteristicRun::run(const SolveOptions& options)
       const double t0 = t;
       t = dt == stop - t0 ? stop : t0 + dt;
       step(t0, t - t0);
-      if (t == stop || newborn_full(t)) close_newborn(t);
+      if (newborn_full(t)) close_newborn(t);
       max_cells_ = std::max(max_cells_, static_cast<long>(cells_.size()));
       obs = observables(t, &mass);
       drive_ = obs.drive();
