@@ -11,6 +11,7 @@
 
 #include "../petsc/test_cases.hpp"
 #include "model/constant_rate_oracle.hpp"
+#include "solver/accuracy_control.hpp"
 #include "solver/characteristic_scheme.hpp"
 #include "solver/solve.hpp"
 
@@ -149,6 +150,48 @@ TEST_CASE("characteristic scheme: mass is conserved and positive on a hill-rate 
         CHECK(o[model::ObservableId::var_calcium] >= -1e-12);
       }
     }
+}
+
+}  // namespace
+
+namespace {
+
+stf::solver::Solution level_with_exit(double exit)
+{
+  stf::solver::Solution s;
+  s.times = {0.0};
+  stf::model::Observables o;
+  o[stf::model::ObservableId::mass] = 1.0;
+  o[stf::model::ObservableId::rate] = exit;  // one observable that converges like the exit time
+  s.observables = {o};
+  s.exit_time = exit;
+  return s;
+}
+
+TEST_CASE("estimate_accuracy: brackets the error of a second-order sequence, widens a non-asymptotic one")
+{
+  // q_L = 1 + 0.3 h_L^2 + 0.05 h_L^3, h_L = 2^-L: the estimate from levels 0..2 brackets q_2 - 1.
+  std::vector<stf::solver::Solution> levels;
+  for (int L = 0; L < 3; ++L) {
+    const double h = std::ldexp(1.0, -L);
+    levels.push_back(level_with_exit(1.0 + 0.3 * h * h + 0.05 * h * h * h));
+  }
+  const std::vector<const stf::solver::Solution*> view{&levels[0], &levels[1], &levels[2]};
+  const auto r = stf::solver::estimate_accuracy(view, 1e-1, 2.0);
+  const double truth = *levels[2].exit_time - 1.0;
+  REQUIRE(r.exit_time_error);
+  CHECK(*r.exit_time_error >= truth);
+  CHECK(*r.exit_time_error <= 2.0 * truth);
+  CHECK(r.converged);
+  CHECK(*r.exit_time_order > 1.9);
+  // Differences that do not shrink: order clamped to 0.5, a wide estimate, not converged at 1e-3.
+  std::vector<stf::solver::Solution> bad{level_with_exit(1.0), level_with_exit(1.1), level_with_exit(1.0)};
+  const auto rb = stf::solver::estimate_accuracy({&bad[0], &bad[1], &bad[2]}, 1e-3, 2.0);
+  CHECK(*rb.exit_time_error > 0.1);
+  CHECK_FALSE(rb.converged);
+  // A level without an exit beside levels with one is not converged.
+  bad[2].exit_time.reset();
+  CHECK_FALSE(stf::solver::estimate_accuracy({&bad[0], &bad[1], &bad[2]}, 1.0, 2.0).converged);
 }
 
 }  // namespace
