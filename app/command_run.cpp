@@ -35,7 +35,7 @@ int run(const RunOptions& options, const AppContext& context)
   const std::filesystem::path out = options.out.empty() ? std::filesystem::path("out") / c.name / "run" : std::filesystem::path(options.out);
 
   std::optional<io::OutputFolder> folder;
-  open_output_folder(context, out, options.force, folder, {"snapshots"});
+  open_output_folder(context, out, options.force, options.case_options.case_file, folder, {"snapshots"});
 
   if (context.is_root() && !options.quiet) {
     const mesh::Grid g(c.mesh);

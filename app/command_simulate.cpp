@@ -51,7 +51,7 @@ int run_simulate(const SimulateOptions& opt, const AppContext& context)
 
   // The folder is checked before the run (an existing one is a usage error), created on rank 0 only.
   std::optional<io::OutputFolder> folder;
-  open_output_folder(context, out, opt.force, folder);
+  open_output_folder(context, out, opt.force, opt.case_options.case_file, folder);
   if (context.is_root()) {
     fmt::print(stderr, "stf simulate: case {} | N = {} | R = {} | seed = {} | {} rank(s) | {} sample times | out {}\n",
                c.name, o.neurons, o.replicas, o.seed, context.size, c.time.sample_times().size(), out);
@@ -61,21 +61,17 @@ int run_simulate(const SimulateOptions& opt, const AppContext& context)
   const particles::EnsembleResult r = particles::simulate_ensemble(c, o, PETSC_COMM_WORLD);
   if (!context.is_root()) return r.interrupted ? exit_interrupted : exit_ok;
 
-  if (r.replicas.empty()) {
-    fmt::print(stderr, "stf simulate: interrupted before any replica completed; nothing was written\n");
+  if (r.interrupted) {
+    // Some replicas would read like a finished run of fewer (one rule for every command: an
+    // interrupted command leaves nothing), so the staged folder is dropped.
+    fmt::print(stderr, "stf simulate: interrupted after {} of {} replica(s); nothing was written\n", r.replicas.size(),
+               o.replicas);
     return exit_interrupted;
   }
   io::write_text_file(folder->file("case.toml"), model::to_toml(c));
   particles::write_simulation_outputs(c, o, r, folder->staging());
   folder->commit();
   const double spikes_per_second = r.wall_seconds > 0.0 ? double(r.total_spikes) / r.wall_seconds : 0.0;
-  if (r.interrupted) {
-    fmt::print(stderr,
-               "stf simulate: interrupted; wrote the {} completed replica(s) of {} to {} "
-               "(summary.json says interrupted = true)\n",
-               r.replicas.size(), o.replicas, out);
-    return exit_interrupted;
-  }
   long exited = 0;
   double sum = 0.0;
   for (const auto& rep : r.replicas)
