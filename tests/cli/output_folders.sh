@@ -94,7 +94,9 @@ interrupt() {
   rm -rf "$work/int"
   "$@" -o "$work/int" >/dev/null 2>&1 &
   local pid=$!
-  sleep 1.5
+  # Running once its staging folder exists (a loaded machine may take seconds to start it), then busy.
+  for _ in $(seq 100); do [[ -n $(ls -A "$work" | grep "^\.int\.partial-") ]] && break; sleep 0.2; done
+  sleep 1
   local t0=${EPOCHREALTIME/./}
   kill -s "$signal" "$pid"
   wait "$pid"
