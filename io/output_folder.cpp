@@ -107,6 +107,12 @@ OutputFolder::OutputFolder(fs::path final_path, bool force, const std::vector<fs
                               " file), so --force does not replace it; remove it yourself or choose another --out");
   }
   const fs::path parent = final_.parent_path();
+  // A file on the way is a path problem (exit 2), found before the run like the others.
+  for (fs::path up = parent; !up.empty() && up != up.root_path(); up = up.parent_path())
+    if (const auto st = fs::status(up, ec); fs::exists(st)) {
+      if (!fs::is_directory(st)) throw OutputExistsError("the output folder " + shown + " lies under " + quoted(up) + ", which is not a folder");
+      break;
+    }
   fs::create_directories(parent, ec);
   if (ec) throw IoError("cannot create " + quoted(parent) + ": " + ec.message());
   remove_stale_siblings(final_);

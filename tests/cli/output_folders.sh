@@ -68,6 +68,10 @@ run_in "$work" "$stf" simulate case.toml "${slow[@]}" -o dangling
 check "dangling symlink: exit $code, expected 2" '[[ $code -eq 2 && ! -e $work/nowhere ]]'
 run_in "$work" "$stf" run case.toml --set time.end=1e4 --quiet -o dangling/sub
 check "dangling symlink on the way (run): exit $code, expected 2" '[[ $code -eq 2 && ! -e $work/nowhere ]]'
+# A file on the way: exit 2 before any computation.
+touch "$work/afile"
+run_in "$work" "$stf" simulate case.toml "${slow[@]}" -o afile/sub
+check "a file on the way: exit $code, expected 2" '[[ $code -eq 2 && -f $work/afile ]]'
 # A symbolic link to an stf folder is replaced through the link; the link itself stays.
 ln -s "$work/new" "$work/link"
 run_in "$work" "$stf" simulate case.toml "${fast[@]}" -o link --force
