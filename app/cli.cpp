@@ -5,8 +5,10 @@
 
 #include <CLI/CLI.hpp>
 #include <cstdio>
+#include <algorithm>
 #include <exception>
-#include <fmt/core.h>
+#include <filesystem>
+#include <fmt/format.h>
 #include <string>
 #include <vector>
 
@@ -47,6 +49,15 @@ int run_selected(CLI::App& app, const std::vector<std::string>& cli_args, const 
     if (context.is_root()) fmt::print(stderr, "stf: error: {}\n", what);
   };
   try {
+    // CLI11 would say "A subcommand is required" for a misspelt command: name it instead.
+    if (!cli_args.empty() && !cli_args.front().empty() && cli_args.front().front() != '-') {
+      std::vector<std::string> names;
+      for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(sub->get_name());
+      if (std::find(names.begin(), names.end(), cli_args.front()) == names.end()) {
+        say(fmt::format("unknown command '{}'; the commands are {}", cli_args.front(), fmt::join(names, ", ")));
+        return exit_input_error;
+      }
+    }
     std::vector<std::string> reversed(cli_args.rbegin(), cli_args.rend());
     app.parse(reversed);
     return action ? action() : exit_input_error;
@@ -61,6 +72,9 @@ int run_selected(CLI::App& app, const std::vector<std::string>& cli_args, const 
     return exit_input_error;
   } catch (const io::IoError& e) {
     say(e.what());
+    return exit_io_error;
+  } catch (const std::filesystem::filesystem_error& e) {
+    say(std::string("writing an output failed: ") + e.what());
     return exit_io_error;
   } catch (const solver::SolverFailure& e) {
     say(std::string("run failed: ") + e.what());

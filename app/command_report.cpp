@@ -9,6 +9,8 @@
 #include "app/exit_codes.hpp"
 #include "app/interrupt.hpp"
 #include "app/output_folder.hpp"
+#include "app/petsc_options.hpp"
+#include "model/case_limits.hpp"
 #include "validation/report.hpp"
 
 namespace stf::app {
@@ -25,10 +27,12 @@ struct ReportCommandOptions {
 int run_report(const AppContext& context, const ReportCommandOptions& o)
 {
   const model::Case c = o.case_options.read();
+  model::check_report_resources(c, model::machine_memory_bytes());
+  check_petsc_options(context);
   const std::filesystem::path out = o.out.empty() ? std::filesystem::path("out") / c.name / "report" : std::filesystem::path(o.out);
   std::optional<io::OutputFolder> folder;
   // Only rank 0 writes; it checks for an existing folder before any work is done.
-  open_output_folder(context, out, o.force, folder);
+  open_output_folder(context, out, o.force, o.case_options.case_file, folder);
   InterruptGuard guard;
   validation::ReportOptions ro;
   ro.quick = o.quick;

@@ -14,8 +14,10 @@
 #include "app/exit_codes.hpp"
 #include "app/interrupt.hpp"
 #include "app/output_folder.hpp"
+#include "app/petsc_options.hpp"
 #include "mesh/grid.hpp"
 #include "solver/run_outputs.hpp"
+#include "solver/snapshots.hpp"
 #include "solver/solve.hpp"
 
 namespace stf::app {
@@ -29,13 +31,31 @@ struct RunOptions {
   bool quiet = false;
 };
 
+/// Writes the density snapshots as density_NNNN.vts (rank 0 holds them); a failure (disk full) is
+/// an output error, reported without PETSc's traceback.
+void write_snapshots(const solver::Solution& sol, const std::filesystem::path& folder)
+{
+  PetscPushErrorHandler(PetscReturnErrorHandler, nullptr);
+  for (std::size_t k = 0; k < sol.snapshots.size(); ++k) {
+    const auto path = folder / fmt::format("density_{:04d}.vts", k);
+    if (const PetscErrorCode code = solver::write_snapshot_vts(sol.snapshots[k], path); code != 0) {
+      PetscPopErrorHandler();
+      const char* text = nullptr;
+      PetscErrorMessage(code, &text, nullptr);
+      throw io::IoError("writing '" + path.string() + "' failed (disk full?): " + (text ? text : "unknown error"));
+    }
+  }
+  PetscPopErrorHandler();
+}
+
 int run(const RunOptions& options, const AppContext& context)
 {
   const model::Case c = options.case_options.read();
+  check_petsc_options(context);
   const std::filesystem::path out = options.out.empty() ? std::filesystem::path("out") / c.name / "run" : std::filesystem::path(options.out);
 
   std::optional<io::OutputFolder> folder;
-  open_output_folder(context, out, options.force, folder, {"snapshots"});
+  open_output_folder(context, out, options.force, options.case_options.case_file, folder, {"snapshots"});
 
   if (context.is_root() && !options.quiet && c.solver.scheme == "characteristic") {
     fmt::print("stf run {}: characteristic scheme, refined to a relative error of {:g}, {} rank(s)\n", c.name,
@@ -50,7 +70,7 @@ int run(const RunOptions& options, const AppContext& context)
   }
   solver::SolveOptions so;
   so.snapshot_times = c.solver.snapshots;
-  if (context.is_root()) so.vtk_folder = folder->file("snapshots");
+  // The snapshots are written after the solve (below), where a full disk is an output error (exit 4).
   so.progress = !options.quiet;
   InterruptGuard guard;
   so.stop = &InterruptGuard::flag();
@@ -63,6 +83,7 @@ int run(const RunOptions& options, const AppContext& context)
     return exit_interrupted;
   }
   if (context.is_root()) {
+    write_snapshots(sol, folder->file("snapshots"));
     solver::write_run_outputs(folder->staging(), c, sol, {context.size, context.petsc_args});
     folder->commit();
     if (!options.quiet) {

@@ -3,6 +3,8 @@
 // that appears complete or not at all.
 #include <petscsys.h>
 
+#include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <fmt/core.h>
 #include <limits>
@@ -15,8 +17,10 @@
 #include "app/interrupt.hpp"
 #include "app/output_folder.hpp"
 #include "model/case_reader.hpp"
+#include "model/input_error.hpp"
 #include "particles/ensemble.hpp"
 #include "particles/simulation_outputs.hpp"
+#include "solver/solver_failure.hpp"
 
 namespace stf::app {
 
@@ -26,7 +30,7 @@ struct SimulateOptions {
   CaseOptions case_options;
   long neurons = 0;  // 0: from the case
   long replicas = 0;
-  std::int64_t seed = -1;
+  std::string seed;  // text: CLI11 would clamp a number beyond 2^63 - 1 to it
   std::string out;
   bool raster = false;
   bool force = false;
@@ -41,7 +45,14 @@ int run_simulate(const SimulateOptions& opt, const AppContext& context)
   auto& ov = with_flags.overrides;
   if (opt.neurons > 0) ov.push_back(fmt::format("particles.neurons={}", opt.neurons));
   if (opt.replicas > 0) ov.push_back(fmt::format("particles.replicas={}", opt.replicas));
-  if (opt.seed >= 0) ov.push_back(fmt::format("particles.seed={}", opt.seed));
+  if (!opt.seed.empty()) {
+    // A seed is a TOML integer in case.toml: 0 .. 2^63 - 1, written in decimal digits only.
+    const bool digits = std::all_of(opt.seed.begin(), opt.seed.end(), [](char ch) { return ch >= '0' && ch <= '9'; });
+    const std::string max = std::to_string(std::numeric_limits<std::int64_t>::max());
+    if (!digits || opt.seed.size() > max.size() || (opt.seed.size() == max.size() && opt.seed > max))
+      throw model::InputError("--seed " + opt.seed, 0, "particles.seed", "a seed is an integer from 0 to " + max);
+    ov.push_back("particles.seed=" + opt.seed);
+  }
   if (opt.whole_horizon) ov.push_back("particles.whole_horizon=true");
   const model::Case c = with_flags.read();
   particles::SimulationOptions o = particles::SimulationOptions::from_case(c);
@@ -51,7 +62,7 @@ int run_simulate(const SimulateOptions& opt, const AppContext& context)
 
   // The folder is checked before the run (an existing one is a usage error), created on rank 0 only.
   std::optional<io::OutputFolder> folder;
-  open_output_folder(context, out, opt.force, folder);
+  open_output_folder(context, out, opt.force, opt.case_options.case_file, folder);
   if (context.is_root()) {
     fmt::print(stderr, "stf simulate: case {} | N = {} | R = {} | seed = {} | {} rank(s) | {} sample times | out {}\n",
                c.name, o.neurons, o.replicas, o.seed, context.size, c.time.sample_times().size(), out);
@@ -61,21 +72,26 @@ int run_simulate(const SimulateOptions& opt, const AppContext& context)
   const particles::EnsembleResult r = particles::simulate_ensemble(c, o, PETSC_COMM_WORLD);
   if (!context.is_root()) return r.interrupted ? exit_interrupted : exit_ok;
 
-  if (r.replicas.empty()) {
-    fmt::print(stderr, "stf simulate: interrupted before any replica completed; nothing was written\n");
+  if (r.interrupted) {
+    // Some replicas would read like a finished run of fewer (one rule for every command: an
+    // interrupted command leaves nothing), so the staged folder is dropped.
+    fmt::print(stderr, "stf simulate: interrupted after {} of {} replica(s); nothing was written\n", r.replicas.size(),
+               o.replicas);
     return exit_interrupted;
   }
+  // A NaN or an infinity is no result (exit 3, README): the case's scales are bounded when it is
+  // read, so one would be a failure of the simulation, never something to write.
+  // (The standard errors are NaN by definition with one replica.)
+  bool finite = true;
+  for (const auto& rep : r.replicas) finite = finite && (!rep.exit_time || std::isfinite(*rep.exit_time));
+  for (std::size_t i = 0; i < r.mean.size(); ++i)
+    for (std::size_t k = 0; k < model::observable_count; ++k)
+      finite = finite && std::isfinite(r.mean[i].values[k]) && (o.replicas < 2 || std::isfinite(r.stderr_[i].values[k]));
+  if (!finite) throw solver::SolverFailure("the simulation produced a NaN or an infinite value; nothing was written");
   io::write_text_file(folder->file("case.toml"), model::to_toml(c));
   particles::write_simulation_outputs(c, o, r, folder->staging());
   folder->commit();
   const double spikes_per_second = r.wall_seconds > 0.0 ? double(r.total_spikes) / r.wall_seconds : 0.0;
-  if (r.interrupted) {
-    fmt::print(stderr,
-               "stf simulate: interrupted; wrote the {} completed replica(s) of {} to {} "
-               "(summary.json says interrupted = true)\n",
-               r.replicas.size(), o.replicas, out);
-    return exit_interrupted;
-  }
   long exited = 0;
   double sum = 0.0;
   for (const auto& rep : r.replicas)
@@ -102,7 +118,7 @@ void register_simulate_command(CLI::App& app, const AppContext& context, Command
   command->add_option("--replicas,-R", opt->replicas, "independent replicas (default: particles.replicas)")
       ->check(CLI::PositiveNumber);
   command->add_option("--seed", opt->seed, "seed; replica k uses the stream (seed, k) (default: particles.seed)")
-      ->check(CLI::NonNegativeNumber);
+      ->type_name("UINT");
   command->add_option("--out,-o", opt->out, "output folder (default: out/<case>/simulate)");
   command->add_flag("--raster", opt->raster, "also write spikes.csv (every spike of replica 0)");
   command->add_flag("--whole-horizon", opt->whole_horizon,

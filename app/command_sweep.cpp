@@ -3,6 +3,7 @@
 // stimulus strength initial.C.at (MODEL.md §4).
 #include <petscsys.h>
 
+#include <cmath>
 #include <fmt/core.h>
 
 #include "app/case_options.hpp"
@@ -10,7 +11,9 @@
 #include "app/exit_codes.hpp"
 #include "app/interrupt.hpp"
 #include "app/output_folder.hpp"
+#include "app/petsc_options.hpp"
 #include "model/input_error.hpp"
+#include "solver/solver_failure.hpp"
 #include "validation/sweep.hpp"
 
 namespace stf::app {
@@ -47,18 +50,30 @@ int run_sweep(const AppContext& context, const SweepCommandOptions& o)
   InterruptGuard guard;
   so.stop = &InterruptGuard::flag();
   const model::Case base = o.case_options.read();
+  check_petsc_options(context);
   std::string key_name = spec.key;
   for (auto& ch : key_name)
     if (ch == '.') ch = '_';
   const std::filesystem::path out =
       o.out.empty() ? std::filesystem::path("out") / base.name / ("sweep_" + key_name) : std::filesystem::path(o.out);
   std::optional<io::OutputFolder> folder;
-  open_output_folder(context, out, o.force, folder);
+  open_output_folder(context, out, o.force, o.case_options.case_file, folder);
   const validation::SweepResult result =
       validation::run_sweep(o.case_options.case_file, o.case_options.overrides, spec, so, PETSC_COMM_WORLD);
-  if (result.interrupted && result.points.empty()) {
-    if (context.is_root()) fmt::print(stderr, "stf sweep: interrupted before any value was finished; nothing was written\n");
+  if (result.interrupted) {
+    // One rule for every command: an interrupted command leaves nothing that could pass for a result.
+    if (context.is_root())
+      fmt::print(stderr, "stf sweep: interrupted after {} of {} value(s); nothing was written\n", result.points.size(),
+                 spec.count);
     return exit_interrupted;
+  }
+  // A NaN or an infinity anywhere is no result (exit 3, README).
+  for (const auto& p : result.points) {
+    bool finite = std::isfinite(p.limit_mass_error);
+    for (const auto& v : {p.limit_exit_time, p.exit_mean, p.exit_std, p.exit_stderr}) finite = finite && (!v || std::isfinite(*v));
+    for (double v : p.limit_peak) finite = finite && std::isfinite(v);
+    for (double v : p.particle_peak) finite = finite && std::isfinite(v);
+    if (!finite) throw solver::SolverFailure(fmt::format("the value {} gave a NaN or an infinite result; nothing was written", p.value));
   }
   if (context.is_root()) {
     validation::write_sweep(result, *folder);
@@ -69,13 +84,9 @@ int run_sweep(const AppContext& context, const SweepCommandOptions& o)
       fmt::print("{:>14.6g} {:>14}{}\n", p.value, f(p.limit_exit_time),
                  so.neurons ? fmt::format(" {:>14} {:>12}", f(p.exit_mean), f(p.exit_stderr)) : "");
     }
-    if (result.interrupted)
-      fmt::print(stderr, "stf sweep: interrupted; wrote the {} completed value(s) of {} to {} (sweep.json says "
-                 "interrupted = true)\n", result.points.size(), spec.count, out.string());
-    else
-      fmt::print("Sweep written to {}\n", out.string());
+    fmt::print("Sweep written to {}\n", out.string());
   }
-  return result.interrupted ? exit_interrupted : exit_ok;
+  return exit_ok;
 }
 
 }  // namespace

@@ -6,14 +6,15 @@
 namespace stf::app {
 
 void open_output_folder(const AppContext& context, const std::filesystem::path& out, bool force,
-                        std::optional<io::OutputFolder>& folder, const std::vector<std::string>& subfolders)
+                        const std::filesystem::path& case_file, std::optional<io::OutputFolder>& folder,
+                        const std::vector<std::string>& subfolders)
 {
   enum Problem : int { none = 0, exists = 1, io_error = 2 };
   int problem = none;
   std::string message;
   if (context.is_root()) {
     try {
-      folder.emplace(out, force);
+      folder.emplace(out, force, std::vector<std::filesystem::path>{case_file});
       for (const auto& sub : subfolders) std::filesystem::create_directories(folder->file(sub));
     } catch (const io::OutputExistsError& e) {
       problem = exists;

@@ -1,10 +1,15 @@
-// Run folders that appear complete or not at all: files are written into a staging folder that is
-// renamed to its final name only by commit(); a failed run leaves no folder that looks complete.
+// Run folders that appear complete or not at all, and that never destroy what stf did not write.
+// Files are written into a staging folder, a sibling of the target, that commit() renames to the
+// final name. The target is normalised (trailing slashes, "." and "..", symbolic links) and checked
+// when the folder is opened, before any computation: --force replaces only a folder that stf itself
+// wrote (it holds the marker file `.stf-output`), never the working directory or one of its
+// ancestors, and never a folder that holds a protected path (the case file).
 #pragma once
 
 #include <filesystem>
 #include <stdexcept>
 #include <string>
+#include <vector>
 
 namespace stf::io {
 
@@ -13,15 +18,25 @@ struct IoError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-/// The output folder exists and overwriting it was not asked for (a usage error).
+/// The output folder cannot be used as asked (it exists without --force, it is not stf's, it holds
+/// the working directory or the case file, ...): a usage error, found before any computation.
 struct OutputExistsError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
+/// The file that marks a folder as written by stf (in every output folder, from the staging on).
+inline constexpr const char* output_marker = ".stf-output";
+
+/// The absolute, normalised form of `target`: no trailing slash, no "." or "..", symbolic links
+/// resolved (a dangling one is refused with OutputExistsError, as is an empty path).
+std::filesystem::path normalise_output_path(const std::filesystem::path& target);
+
 class OutputFolder {
 public:
-  /// Throws OutputExistsError if `final_path` exists and `force` is false.
-  OutputFolder(std::filesystem::path final_path, bool force);
+  /// Checks the target (see the file comment; throws OutputExistsError), removes staging folders
+  /// that dead stf processes left beside it, and makes the staging folder (IoError on failure).
+  /// `protect`: paths (the case file) the target must not contain.
+  OutputFolder(std::filesystem::path final_path, bool force, const std::vector<std::filesystem::path>& protect = {});
   ~OutputFolder();
   OutputFolder(const OutputFolder&) = delete;
   OutputFolder& operator=(const OutputFolder&) = delete;
@@ -30,7 +45,8 @@ public:
   std::filesystem::path file(const std::string& name) const { return staging_ / name; }
   const std::filesystem::path& staging() const noexcept { return staging_; }
   const std::filesystem::path& final_path() const noexcept { return final_; }
-  /// Replaces any existing folder by the staged one.
+  /// Replaces the existing folder (an stf one, checked again) by the staged one. The old folder is
+  /// moved aside first and deleted only once the new one is in place: a failure keeps it.
   void commit();
 
 private:

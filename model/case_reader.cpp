@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "model/case_limits.hpp"
 #include "model/extent_estimates.hpp"
 #include "model/table_reader.hpp"
 
@@ -185,7 +186,10 @@ std::optional<double> read_extent(TableReader& t, std::string_view key)
     if (*s == "auto") return std::nullopt;
     throw t.error(key, fmt::format("expected a number or \"auto\", got \"{}\"", *s));
   }
-  return t.positive(key, t.number(key));
+  const double v = t.positive(key, t.number(key));
+  // Checked here, before the extent is rounded to whole cells (a cell count beyond a long is undefined).
+  if (v > scale_limit) throw t.error(key, fmt::format("{} exceeds the scale limit {:g} of stf", v, scale_limit));
+  return v;
 }
 
 void read_mesh(std::optional<TableReader> t, Case& c)
@@ -295,6 +299,57 @@ void read_report(std::optional<TableReader> t, Case& c)
   t->finish();
 }
 
+/// Whether `s` is well-formed UTF-8 (a --set value reaches the case as raw bytes; case.toml must read back).
+bool is_valid_utf8(std::string_view s)
+{
+  for (std::size_t i = 0; i < s.size();) {
+    const auto b = static_cast<unsigned char>(s[i]);
+    std::size_t extra = 0;
+    if (b >= 0x80) {
+      if ((b >> 5) == 0x6) extra = 1;
+      else if ((b >> 4) == 0xe) extra = 2;
+      else if ((b >> 3) == 0x1e) extra = 3;
+      else return false;
+    }
+    if (i + extra >= s.size()) return false;
+    for (std::size_t k = 1; k <= extra; ++k)
+      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
+    i += extra + 1;
+  }
+  return true;
+}
+
+/// The case name names the output folder out/<name>/: one plain path component.
+void check_name(const TableReader& top, const std::string& name)
+{
+  const bool control = std::any_of(name.begin(), name.end(), [](char ch) {
+    const auto b = static_cast<unsigned char>(ch);
+    return b < 0x20 || b == 0x7f;
+  });
+  if (name.empty() || name == "." || name == ".." || control || name.find_first_of("/\\ ") != std::string::npos ||
+      name.size() > 200 || !is_valid_utf8(name))
+    throw top.error("name", "a case name must be 1 to 200 characters of UTF-8 text, without spaces, slashes or control "
+                            "characters, and not \".\" or \"..\" (it names the output folder out/<name>)");
+}
+
+/// Errors at a full key ("model.leak_U.alpha"), located at its line: the tables on the way are
+/// walked as far as they exist, and the rest of the key is looked up in the last one.
+KeyError key_error(const toml::table& root, const std::shared_ptr<CaseSources>& sources)
+{
+  return [&root, sources](std::string_view key, const std::string& message) {
+    const toml::table* table = &root;
+    std::string prefix;
+    for (auto dot = key.find('.'); dot != std::string_view::npos; dot = key.find('.')) {
+      const toml::table* next = table->get_as<toml::table>(key.substr(0, dot));
+      if (!next) break;
+      prefix += (prefix.empty() ? "" : ".") + std::string(key.substr(0, dot));
+      table = next;
+      key = key.substr(dot + 1);
+    }
+    return TableReader(*table, prefix, sources).error(key, message);
+  };
+}
+
 /// Applies one --set argument "a.b.c=value" to the document.
 void apply_override(toml::table& root, const std::string& spec, CaseSources& sources)
 {
@@ -348,9 +403,9 @@ Case read_document(toml::table& root, const std::string& source_name, const std:
   c.overrides = overrides;
   TableReader top(root, "", sources);
   c.name = top.string_or("name", std::filesystem::path(source_name).stem().string());
-  if (c.name.empty() || c.name.find_first_of("/\\ ") != std::string::npos)
-    throw top.error("name", "a case name must be non-empty, without spaces or slashes (it names the output folder)");
+  check_name(top, c.name);
   c.description = top.string_or("description", "");
+  if (!is_valid_utf8(c.description)) throw top.error("description", "is not valid UTF-8 text");
   c.model = read_model(top.table("model"));
   {
     TableReader initial = top.table("initial");
@@ -363,8 +418,11 @@ Case read_document(toml::table& root, const std::string& source_name, const std:
   read_solver(top.optional_table("solver"), c);
   read_particles(top.optional_table("particles"), c);
   read_report(top.optional_table("report"), c);
+  const KeyError at = key_error(root, sources);
+  check_parameter_scales(c, at);
   read_mesh(top.optional_table("mesh"), c);
   top.finish();
+  check_case_resources(c, machine_memory_bytes(), at);
   return c;
 }
 

@@ -11,16 +11,25 @@ namespace stf::model {
 
 namespace {
 
+/// A TOML basic string: quotes, backslashes and every control character escaped, so that any text
+/// read from a case (a description with tabs or escapes) reads back the same.
 std::string quoted(const std::string& s)
 {
   std::string out = "\"";
   for (char ch : s) {
-    if (ch == '"' || ch == '\\') out += '\\';
-    if (ch == '\n') {
+    const auto byte = static_cast<unsigned char>(ch);
+    if (ch == '"' || ch == '\\') {
+      out += '\\';
+      out += ch;
+    } else if (ch == '\n') {
       out += "\\n";
-      continue;
+    } else if (ch == '\t') {
+      out += "\\t";
+    } else if (byte < 0x20 || byte == 0x7f) {
+      out += fmt::format("\\u{:04X}", unsigned(byte));
+    } else {
+      out += ch;
     }
-    out += ch;
   }
   return out + "\"";
 }

@@ -133,6 +133,8 @@ private:
   double drive_estimate_ = 0.0, kick_estimate_ = 0.0;
   double shift_u_ = 0.0, shift_c_ = 0.0;
   bool silent_ = false;
+  bool stopped_ = false;  // run_until returned early on an interrupt
+  static constexpr long stop_poll_mask = 4095;  // poll every 4096 proposals (well below a millisecond)
   std::array<Candidate, lookahead> ring_{};
   std::size_t ring_pos_ = 0;
   ReplicaOutput out_;
@@ -174,6 +176,11 @@ void ExactReplica::run_until(double t_stop)
 
     const double t_next = state_.time() + k.wait * inverse_total_;
     ++out_.proposals;
+    // A window may hold any number of events: Ctrl-C is also polled every so many of them.
+    if ((out_.proposals & stop_poll_mask) == 0 && req_.stop && req_.stop->load(std::memory_order_relaxed)) {
+      stopped_ = true;
+      return;
+    }
     if (t_next >= t_stop) {  // memoryless: discarding the overshoot is exact
       state_.advance_to(t_stop);
       return;
@@ -247,9 +254,14 @@ ReplicaOutput ExactReplica::run()
     if (s > 0) {
       for (double ts = snaps.next_before(times[s]); ts >= 0.0; ts = snaps.next_before(times[s])) {
         run_until(ts);
+        if (stopped_) break;
         out_.snapshots.push_back(snapshot());
       }
-      run_until(times[s]);
+      if (!stopped_) run_until(times[s]);
+      if (stopped_) {
+        out_.interrupted = true;
+        break;
+      }
     }
     state_.advance_to(times[s]);
     bool silent_now = false;

@@ -80,6 +80,11 @@ ReplicaOutput simulate_replica_stepped(const model::Case& c, const ReplicaReques
           ++out.spikes;
           if (r.raster) out.raster.emplace_back(t1, static_cast<long>(i));
         }
+        if (r.stop && r.stop->load(std::memory_order_relaxed)) break;  // a window may hold many steps
+      }
+      if (r.stop && r.stop->load(std::memory_order_relaxed)) {
+        out.interrupted = true;
+        break;
       }
     } else if (s > 0) {
       // Silent tail: the flow alone.

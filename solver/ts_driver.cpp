@@ -36,6 +36,8 @@ struct StepControl {
   double cfl = 0.4;
   double ssp_coefficient = 1.0;
   long steps = 0;
+  const std::atomic<bool>* stop = nullptr;  // SolveOptions::stop, polled before every step
+  bool interrupted = false;
 };
 
 PetscErrorCode pre_step(TS ts)
@@ -45,6 +47,13 @@ PetscErrorCode pre_step(TS ts)
   PetscCall(TSGetApplicationContext(ts, &raw));
   auto& control = *static_cast<StepControl*>(raw);
   const RhsContext& ctx = *control.ctx;
+  // Between two sample times there may be any number of steps: Ctrl-C is polled before each one
+  // (all ranks together; the step's own reductions cost more), and ends the solve at once.
+  if (control.stop != nullptr && stop_requested_on_any_rank(control.stop, ctx.comm)) {
+    control.interrupted = true;
+    PetscCall(TSSetConvergedReason(ts, TS_CONVERGED_USER));
+    PetscFunctionReturn(0);
+  }
   PetscReal t, t_stop;
   Vec X;
   PetscCall(TSGetTime(ts, &t));
@@ -283,6 +292,7 @@ Solution solve_muscl(const model::Case& c, const SolveOptions& options, MPI_Comm
   StepControl control;
   control.ctx = &ctx;
   control.cfl = c.solver.cfl;
+  control.stop = options.stop;
   TS& ts = res.ts;
   petsc_check(TSCreate(comm, &ts), "TSCreate");
   petsc_check(TSSetProblemType(ts, TS_NONLINEAR), "TSSetProblemType");
@@ -348,6 +358,10 @@ Solution solve_muscl(const model::Case& c, const SolveOptions& options, MPI_Comm
   for (double stop : stops) {
     petsc_check(TSSetMaxTime(ts, stop), "TSSetMaxTime");
     petsc_check(TSSolve(ts, res.X), "TSSolve");
+    if (control.interrupted) {
+      sol.interrupted = true;
+      break;
+    }
     TSConvergedReason reason;
     petsc_check(TSGetConvergedReason(ts, &reason), "TSGetConvergedReason");
     if (reason < 0) throw SolverFailure(std::string("the time stepper failed: ") + TSConvergedReasons[reason]);

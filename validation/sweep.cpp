@@ -52,6 +52,8 @@ SweepSpec parse_sweep_spec(const std::string& text)
   }
   if (!std::isfinite(s.start) || !std::isfinite(s.stop)) throw fail("START and STOP must be finite");
   if (s.count < 2) throw fail("COUNT must be at least 2");
+  // Each value is a whole run of the limit (and of the network): more than this is never meant.
+  if (s.count > max_sweep_points) throw fail(fmt::format("COUNT must be at most {}", max_sweep_points));
   return s;
 }
 

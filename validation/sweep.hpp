@@ -23,6 +23,10 @@ struct SweepSpec {
   long count = 0;
   std::vector<double> values() const;
 };
+
+/// Most values a sweep takes (each one is a whole run).
+inline constexpr long max_sweep_points = 10000;
+
 /// Throws model::InputError (source "--vary") on a malformed spec or COUNT < 2.
 SweepSpec parse_sweep_spec(const std::string& text);
 

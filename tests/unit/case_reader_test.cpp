@@ -242,3 +242,46 @@ TEST_CASE("the calcium extent holds at least the two cells the grid needs")
   CHECK(c.mesh.c_max == 2.0);
   CHECK(c.mesh.cells_c() == 2);
 }
+
+TEST_CASE("a description with control characters and escapes reads back from case.toml")
+{
+  std::string description = "tab\there, quote \" backslash \\ bell \a escape \x1b[31m del \x7f, \xc3\xa9t\xc3\xa9";
+  for (char ch = 1; ch < 0x20; ++ch) description += ch;
+  Case c = read_case_text(minimal, "t.toml");
+  c.description = description;
+  const Case again = read_case_text(to_toml(c), "resolved.toml");
+  CHECK(again.description == description);
+}
+
+TEST_CASE("a case name is one plain folder name")
+{
+  for (const std::string name : {"\"..\"", "\".\"", "\"a/b\"", "\"a\\\\b\"", "\"a b\"", "\"a\\nb\"", "\"a\\u0001\"", "\"\""})
+    CHECK(error_of(edited("name = \"t\"", "name = " + name)).key() == "name");
+  CHECK(error_of(edited("name = \"t\"", "name = \"" + std::string(201, 'x') + "\"")).key() == "name");
+  CHECK(read_case_text(edited("name = \"t\"", "name = \"" + std::string(200, 'x') + "\""), "t.toml").name.size() == 200);
+  CHECK(error_of(minimal, {"description=\xff\xfe"}).key() == "description");
+}
+
+TEST_CASE("scales that overflow a double, work without end and memory beyond the machine are refused at their key")
+{
+  const std::vector<std::pair<std::string, std::string>> hostile{
+      {"model.w1=1e300", "model.w1"},
+      {"initial.U.at=1e300", "initial.U"},
+      {"model.u_reset=1e300", "model.u_reset"},
+      {"model.phi.phi_max=1e308", "model.phi.phi_max"},
+      {"model.leak_U.alpha=1e15", "model.leak_U.alpha"},
+      {"model.leak_C.beta=1e300", "model.leak_C.beta"},
+      {"model.leak_U.alpha=1e8", "model.leak_U.alpha"},  // finite, but 3e9 relaxations over time.end = 30
+      {"model.I={ base = 0, pulses = [{ start = 0, end = 1, amplitude = 1e308 }] }", "model.I"},
+      {"mesh.c_max=1e19", "mesh.c_max"},
+      {"mesh.cells_u=100000000", "mesh.cells_u"},  // beyond 32-bit indices
+      {"time.sample=1e-6", "time.sample"},
+      {"particles.neurons=1000000000000000", "particles.neurons"},
+  };
+  for (const auto& [set, key] : hostile) {
+    CAPTURE(set);
+    CHECK(error_of(minimal, {set}).key() == key);
+  }
+  // The boundaries themselves are accepted.
+  CHECK_NOTHROW(read_case_text(minimal, "t.toml", {"model.w1=1e3", "model.leak_U.alpha=1e6"}));
+}
