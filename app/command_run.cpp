@@ -84,6 +84,7 @@ void register_run_command(CLI::App& app, const AppContext& context, CommandActio
   auto* command = app.add_subcommand("run", "solve the mean-field limit of a case on a mesh (PETSc options after --)");
   auto options = std::make_shared<RunOptions>();
   options->case_options.add_to(*command);
+  options->case_options.used = {.solver = true, .report = false};
   command->add_option("-o,--out", options->out, "output folder (default out/<case>/run)");
   command->add_flag("--force", options->force, "replace the output folder if it exists");
   command->add_flag("--quiet", options->quiet, "print nothing but errors");

@@ -97,6 +97,7 @@ void register_simulate_command(CLI::App& app, const AppContext& context, Command
       "simulate", "simulate the finite network exactly (event-driven), R replicas over the MPI ranks");
   auto opt = std::make_shared<SimulateOptions>();
   opt->case_options.add_to(*command);
+  opt->case_options.used = {.solver = false, .report = false};
   command->add_option("--neurons,-N", opt->neurons, "network size N >= 2 (default: particles.neurons)")
       ->check(CLI::Range(2L, std::numeric_limits<long>::max()));
   command->add_option("--replicas,-R", opt->replicas, "independent replicas (default: particles.replicas)")

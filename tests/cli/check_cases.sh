@@ -58,6 +58,16 @@ expect_code 2 "$stf" simulate "$src/cases/memory.toml" -N 50 -R 2 -o "$work/sim"
 # A run that cannot continue (mass leaving a mesh too short in u) exits 3 and leaves no folder.
 expect_code 3 "$stf" run "$src/cases/memory.toml" --set mesh.u_max=5 --set time.end=2 --set "report.times=[1.0]" --quiet -o "$work/lost"
 if [[ -e "$work/lost" ]]; then fail "stf run: a failed run left $work/lost"; else pass; fi
+# Each command checks only the sections it reads: memory.toml's report.times (up to 22.5) lie beyond a
+# shortened horizon, which stops stf report and stf check but not stf run, simulate or sweep.
+expect_code 0 "$stf" run "$src/cases/memory.toml" --set time.end=2 --set mesh.cells_u=40 --quiet -o "$work/short_run"
+expect_code 0 "$stf" simulate "$src/cases/memory.toml" --set time.end=2 -N 20 -R 2 -o "$work/short_sim"
+expect_code 0 "$stf" sweep "$src/cases/memory.toml" --set time.end=2 --set mesh.cells_u=40 --vary initial.C.at=8:10:2 -o "$work/short_sweep"
+expect_code 2 "$stf" report "$src/cases/memory.toml" --set time.end=2 --quick -o "$work/short_report"
+msg=$("$stf" check "$src/cases/memory.toml" --set time.end=2 2>&1)
+if [[ $msg == *"report.times"*"read by stf report only"* ]]; then pass; else fail "check of report.times: $msg"; fi
+msg=$("$stf" check "$src/cases/memory.toml" 2>&1)
+if [[ $msg == *"[report] by report only"* ]]; then pass; else fail "stf check does not say which command reads [report]"; fi
 rm -rf "$work"
 
 rm -f /tmp/stf_check_err.$$
