@@ -68,6 +68,22 @@ msg=$("$stf" check "$src/cases/memory.toml" --set time.end=2 2>&1)
 if [[ $msg == *"report.times"*"read by stf report only"* ]]; then pass; else fail "check of report.times: $msg"; fi
 msg=$("$stf" check "$src/cases/memory.toml" 2>&1)
 if [[ $msg == *"[report] by report only"* ]]; then pass; else fail "stf check does not say which command reads [report]"; fi
+
+# PETSc options: a method that does not preserve positivity (rk 5dp) undershoots by its truncation
+# error (about 1e-10 here at t = 0.01), which must not stop the run; -ts_monitor prints one line per
+# step (and one for the initial state), -ts_view one view per run, although the driver calls
+# TSSolve once per sample stop (50 here).
+short=(--set time.end=0.5 --set mesh.cells_u=40 --quiet)
+expect_code 0 "$stf" run "$src/cases/memory.toml" "${short[@]}" -o "$work/dp5" -- -ts_type rk -ts_rk_type 5dp
+petsc_out=$("$stf" run "$src/cases/memory.toml" "${short[@]}" -o "$work/monitor" -- -ts_monitor -ts_view 2>&1)
+steps=$(sed -n 's/^ *"steps": \([0-9]*\),*$/\1/p' "$work/monitor/summary.json")
+lines=$(grep -c " TS dt " <<<"$petsc_out")
+distinct=$(grep " TS dt " <<<"$petsc_out" | awk '{print $1}' | sort -u | wc -l)
+views=$(grep -c "^TS Object" <<<"$petsc_out")
+if [[ -n $steps && $lines -eq $((steps + 1)) && $distinct -eq $lines ]]; then pass
+else fail "-ts_monitor: $lines lines ($distinct distinct steps) for $steps steps"; fi
+if [[ $views -eq 1 ]]; then pass; else fail "-ts_view printed $views views"; fi
+if [[ $petsc_out != *"never used"* ]]; then pass; else fail "served PETSc options reported unused: $petsc_out"; fi
 rm -rf "$work"
 
 rm -f /tmp/stf_check_err.$$
