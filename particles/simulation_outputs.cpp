@@ -99,7 +99,9 @@ std::string summary_json(const model::Case& c, const SimulationOptions& o, const
       e["stderr"] = nullptr;
     }
     nlohmann::json q;
-    for (double p : {0.05, 0.25, 0.5, 0.75, 0.95}) q[fmt::format("{}", p)] = quantile_sorted(exits, p);
+    // Keys as in report.json: "q05", "q25", "q50", "q75", "q95".
+    for (double p : {0.05, 0.25, 0.5, 0.75, 0.95})
+      q[fmt::format("q{:02d}", static_cast<int>(std::lround(100.0 * p)))] = quantile_sorted(exits, p);
     e["quantiles"] = q;
   } else {
     e["mean"] = nullptr;

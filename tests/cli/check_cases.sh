@@ -54,6 +54,9 @@ resolved=$(cat "$work/sim/case.toml" 2>/dev/null)
 for want in "neurons = 50" "replicas = 2" "seed = 7" "whole_horizon = true"; do
   if [[ $resolved == *"$want"* ]]; then pass; else fail "stf simulate: '$want' not in the written case.toml"; fi
 done
+# Exit-time quantiles carry the keys report.json uses (q05 .. q95).
+summary=$(cat "$work/sim/summary.json" 2>/dev/null)
+if [[ $summary == *'"q05"'*'"q95"'* ]]; then pass; else fail "stf simulate: summary.json quantiles are not keyed q05 .. q95"; fi
 expect_code 2 "$stf" simulate "$src/cases/memory.toml" -N 50 -R 2 -o "$work/sim"  # exists, no --force
 # A run that cannot continue (mass leaving a mesh too short in u) exits 3 and leaves no folder.
 expect_code 3 "$stf" run "$src/cases/memory.toml" --set mesh.u_max=5 --set time.end=2 --set "report.times=[1.0]" --quiet -o "$work/lost"
