@@ -1,8 +1,9 @@
 // stf simulate CASE: the finite-N network of MODEL.md §1, simulated exactly, R replicas spread over
-// the MPI ranks; writes observables.csv, exit_times.csv, summary.json (and spikes.csv) into a folder
+// the MPI ranks; writes observables.csv, exit_times.csv, summary.json (and spikes.csv, trajectories.csv) into a folder
 // that appears complete or not at all.
 #include <petscsys.h>
 
+#include <algorithm>
 #include <cstdint>
 #include <fmt/core.h>
 #include <limits>
@@ -28,7 +29,8 @@ struct SimulateOptions {
   long replicas = 0;
   std::int64_t seed = -1;
   std::string out;
-  bool raster = false;
+  long raster = 0;  // replicas whose spikes go to spikes.csv
+  bool trajectories = false;
   bool force = false;
   bool whole_horizon = false;
 };
@@ -45,7 +47,8 @@ int run_simulate(const SimulateOptions& opt, const AppContext& context)
   if (opt.whole_horizon) ov.push_back("particles.whole_horizon=true");
   const model::Case c = with_flags.read();
   particles::SimulationOptions o = particles::SimulationOptions::from_case(c);
-  o.raster = opt.raster;
+  o.raster_replicas = std::min(opt.raster, o.replicas);
+  o.trajectories = opt.trajectories;
   o.progress = true;
   const std::string out = opt.out.empty() ? "out/" + c.name + "/simulate" : opt.out;
 
@@ -105,7 +108,11 @@ void register_simulate_command(CLI::App& app, const AppContext& context, Command
   command->add_option("--seed", opt->seed, "seed; replica k uses the stream (seed, k) (default: particles.seed)")
       ->check(CLI::NonNegativeNumber);
   command->add_option("--out,-o", opt->out, "output folder (default: out/<case>/simulate)");
-  command->add_flag("--raster", opt->raster, "also write spikes.csv (every spike of replica 0)");
+  command->add_flag("--raster{1}", opt->raster,
+                    "also write spikes.csv: every spike of replica 0, or of replicas 0..K-1 with --raster=K")
+      ->check(CLI::NonNegativeNumber);
+  command->add_flag("--trajectories", opt->trajectories,
+                    "also write trajectories.csv: every replica's observables at the sample times");
   command->add_flag("--whole-horizon", opt->whole_horizon,
                     "simulate to the end even after a silent exit (particles.whole_horizon)");
   command->add_flag("--force", opt->force, "replace the output folder if it exists");

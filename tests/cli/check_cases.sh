@@ -54,6 +54,17 @@ resolved=$(cat "$work/sim/case.toml" 2>/dev/null)
 for want in "neurons = 50" "replicas = 2" "seed = 7" "whole_horizon = true"; do
   if [[ $resolved == *"$want"* ]]; then pass; else fail "stf simulate: '$want' not in the written case.toml"; fi
 done
+# Spikes of several replicas (--raster=K) and every replica's observables (--trajectories): the
+# replicas' rates average to the ensemble mean of observables.csv at every sample time.
+expect_code 0 "$stf" simulate "$src/cases/memory.toml" --set time.end=6 -N 30 -R 3 --raster=2 --trajectories -o "$work/raster"
+if [[ $(head -1 "$work/raster/spikes.csv") == "replica,t,neuron" &&
+      $(tail -n +2 "$work/raster/spikes.csv" | cut -d, -f1 | sort -u | tr '\n' ' ') == "0 1 " ]]; then pass
+else fail "spikes.csv does not hold replicas 0 and 1 with a replica column"; fi
+mismatch=$(awk -F, 'FNR == 1 { next }
+  FILENAME ~ /trajectories/ { sum[$2] += $3; count[$2]++; next }
+  { if (count[$1] != 3 || ($2 - sum[$1] / 3) ^ 2 > 1e-20 * (1 + $2 ^ 2)) bad++ } END { print bad + 0 }' \
+  "$work/raster/trajectories.csv" "$work/raster/observables.csv")
+if [[ $mismatch == 0 ]]; then pass; else fail "trajectories.csv: $mismatch sample times whose mean rate is not observables.csv's"; fi
 # Exit-time quantiles carry the keys report.json uses (q05 .. q95).
 summary=$(cat "$work/sim/summary.json" 2>/dev/null)
 if [[ $summary == *'"q05"'*'"q95"'* ]]; then pass; else fail "stf simulate: summary.json quantiles are not keyed q05 .. q95"; fi
