@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/case_options.hpp"
 #include "app/commands.hpp"
@@ -15,7 +16,9 @@
 #include "app/interrupt.hpp"
 #include "app/output_folder.hpp"
 #include "mesh/grid.hpp"
+#include "io/output_folder.hpp"
 #include "solver/run_outputs.hpp"
+#include "solver/snapshots.hpp"
 #include "solver/solve.hpp"
 
 namespace stf::app {
@@ -61,6 +64,16 @@ int run(const RunOptions& options, const AppContext& context)
   }
   if (context.is_root()) {
     solver::write_run_outputs(folder->staging(), c, sol, {context.size, context.petsc_args});
+    if (!sol.snapshots.empty()) {
+      // ParaView opens snapshots/density.pvd: each snapshot's cells and singular parts at its time.
+      std::vector<double> times;
+      std::vector<std::string> files;
+      for (std::size_t k = 0; k < sol.snapshots.size(); ++k) {
+        times.push_back(sol.snapshots[k].t);
+        files.push_back(fmt::format("density_{:04d}.vts", k));
+      }
+      io::write_text_file(folder->file("snapshots") / "density.pvd", solver::snapshots_pvd(times, files));
+    }
     folder->commit();
     if (!options.quiet) {
       fmt::print("  steps {}, wall {:.3g} s, {:.3g} cell-stage updates/s, max mass error {:.2e}, lost mass {:.2e} "
