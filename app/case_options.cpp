@@ -15,6 +15,6 @@ void CaseOptions::add_to(CLI::App& command)
       ->type_name("KEY=VALUE");
 }
 
-model::Case CaseOptions::read() const { return model::read_case(case_file, overrides); }
+model::Case CaseOptions::read() const { return model::read_case(case_file, overrides, used); }
 
 }  // namespace stf::app

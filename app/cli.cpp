@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <cstdio>
 #include <algorithm>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <fmt/format.h>
@@ -42,28 +43,14 @@ void report_unused_petsc_options(const AppContext& context)
   PetscOptionsLeftRestore(nullptr, &unused, &names, &values);
 }
 
-int run_selected(CLI::App& app, const std::vector<std::string>& cli_args, const CommandAction& action,
-                 const AppContext& context)
+/// Maps a command's failure to its exit code (and says why on rank 0).
+int run_action(const CommandAction& action, const AppContext& context)
 {
   auto say = [&](const std::string& what) {
     if (context.is_root()) fmt::print(stderr, "stf: error: {}\n", what);
   };
   try {
-    // CLI11 would say "A subcommand is required" for a misspelt command: name it instead.
-    if (!cli_args.empty() && !cli_args.front().empty() && cli_args.front().front() != '-') {
-      std::vector<std::string> names;
-      for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(sub->get_name());
-      if (std::find(names.begin(), names.end(), cli_args.front()) == names.end()) {
-        say(fmt::format("unknown command '{}'; the commands are {}", cli_args.front(), fmt::join(names, ", ")));
-        return exit_input_error;
-      }
-    }
-    std::vector<std::string> reversed(cli_args.rbegin(), cli_args.rend());
-    app.parse(reversed);
     return action ? action() : exit_input_error;
-  } catch (const CLI::ParseError& e) {
-    const int code = context.is_root() ? app.exit(e) : (e.get_exit_code() == 0 ? 0 : 1);
-    return code == 0 ? exit_ok : exit_input_error;
   } catch (const model::InputError& e) {
     say(e.what());
     return exit_input_error;
@@ -85,6 +72,34 @@ int run_selected(CLI::App& app, const std::vector<std::string>& cli_args, const 
   }
 }
 
+/// Whether an MPI launcher started this process (then every rank but 0 stays quiet, which needs
+/// MPI's rank before anything is printed).
+bool started_by_mpi_launcher()
+{
+  for (const char* variable : {"OMPI_COMM_WORLD_SIZE", "PMI_SIZE", "PMIX_RANK"})
+    if (std::getenv(variable) != nullptr) return true;
+  return false;
+}
+
+/// PETSc (and MPI) with the program name and the options after "--"; fills in the rank and size.
+/// `petsc_argv` holds the arguments PETSc keeps pointers to: it must live until PetscFinalize.
+bool initialise_petsc(char* program, std::vector<std::string>& petsc_args, std::vector<char*>& petsc_argv,
+                      AppContext& context)
+{
+  petsc_argv = {program};
+  for (auto& a : petsc_args) petsc_argv.push_back(a.data());
+  petsc_argv.push_back(nullptr);
+  int petsc_argc = static_cast<int>(petsc_argv.size()) - 1;
+  char** petsc_argv_ptr = petsc_argv.data();
+  if (PetscInitialize(&petsc_argc, &petsc_argv_ptr, nullptr, nullptr) != 0) {
+    std::fputs("stf: error: PETSc failed to initialise\n", stderr);
+    return false;
+  }
+  MPI_Comm_rank(PETSC_COMM_WORLD, &context.rank);
+  MPI_Comm_size(PETSC_COMM_WORLD, &context.size);
+  return true;
+}
+
 }  // namespace
 
 int run_cli(int argc, char** argv)
@@ -101,22 +116,8 @@ int run_cli(int argc, char** argv)
     (after_separator ? petsc_args : cli_args).push_back(arg);
   }
 
-  // PETSc sees only the program name and the options after "--".
-  std::vector<char*> petsc_argv{argv[0]};
-  for (auto& a : petsc_args) petsc_argv.push_back(a.data());
-  petsc_argv.push_back(nullptr);
-  int petsc_argc = static_cast<int>(petsc_argv.size()) - 1;
-  char** petsc_argv_ptr = petsc_argv.data();
-  if (PetscInitialize(&petsc_argc, &petsc_argv_ptr, nullptr, nullptr) != 0) {
-    std::fputs("stf: error: PETSc failed to initialise\n", stderr);
-    return exit_internal_error;
-  }
-
   AppContext context;
   context.petsc_args = petsc_args;
-  MPI_Comm_rank(PETSC_COMM_WORLD, &context.rank);
-  MPI_Comm_size(PETSC_COMM_WORLD, &context.size);
-
   CLI::App app{description, "stf"};
   app.set_version_flag("--version", fmt::format("stf {} ({})", io::stf_version, io::stf_git_hash));
   app.require_subcommand(1);
@@ -125,9 +126,42 @@ int run_cli(int argc, char** argv)
   CommandAction action;
   register_all_commands(app, context, action);
 
-  const int code = run_selected(app, cli_args, action, context);
-  if (code == exit_ok) report_unused_petsc_options(context);
-  PetscFinalize();
+  // Initialising MPI and PETSc takes about half a second: `stf check`, --help and --version go
+  // without, unless PETSc options were given (they are read, or reported unused) or mpirun started
+  // the process (only rank 0 prints).
+  std::vector<char*> petsc_argv;
+  bool with_petsc = !petsc_args.empty() || started_by_mpi_launcher();
+  if (with_petsc && !initialise_petsc(argv[0], petsc_args, petsc_argv, context)) return exit_internal_error;
+  int code = exit_ok;
+  // CLI11 would say "A subcommand is required" for a misspelt command: name it instead.
+  if (!cli_args.empty() && !cli_args.front().empty() && cli_args.front().front() != '-') {
+    std::vector<std::string> names;
+    for (const auto* sub : app.get_subcommands([](CLI::App*) { return true; })) names.push_back(sub->get_name());
+    if (std::find(names.begin(), names.end(), cli_args.front()) == names.end()) {
+      if (context.is_root())
+        fmt::print(stderr, "stf: error: unknown command '{}'; the commands are {}\n", cli_args.front(),
+                   fmt::join(names, ", "));
+      if (with_petsc) PetscFinalize();
+      return exit_input_error;
+    }
+  }
+  try {
+    std::vector<std::string> reversed(cli_args.rbegin(), cli_args.rend());
+    app.parse(reversed);
+  } catch (const CLI::ParseError& e) {
+    code = (context.is_root() ? app.exit(e) : e.get_exit_code()) == 0 ? exit_ok : exit_input_error;
+    if (with_petsc) PetscFinalize();
+    return code;
+  }
+  if (!with_petsc && !app.got_subcommand("check")) {
+    with_petsc = true;
+    if (!initialise_petsc(argv[0], petsc_args, petsc_argv, context)) return exit_internal_error;
+  }
+  code = run_action(action, context);
+  if (with_petsc) {
+    if (code == exit_ok) report_unused_petsc_options(context);
+    PetscFinalize();
+  }
   return code;
 }
 

@@ -40,6 +40,9 @@ void print_facts(const model::Case& c)
     fmt::print("#   warning: mesh.c_max is below the estimated calcium extent; mass may leave through c_max\n");
   if (c.region.is_empty_constraint())
     fmt::print("#   no [region]: runs report no exit time\n");
+  fmt::print("#   sections read: [solver] by run, report and sweep; [particles] by simulate, report and sweep; "
+             "[report] by report only.\n#   check validates them all; each command checks only the sections it reads "
+             "(a report.times beyond a shortened time.end stops stf report, not stf run)\n");
   fmt::print("#   sample times: {} (every {:.6g} up to {:.6g})\n", c.time.sample_times().size(), c.time.sample, c.time.end);
 }
 

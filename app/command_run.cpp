@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "app/case_options.hpp"
 #include "app/commands.hpp"
@@ -16,6 +17,7 @@
 #include "app/output_folder.hpp"
 #include "app/petsc_options.hpp"
 #include "mesh/grid.hpp"
+#include "io/output_folder.hpp"
 #include "solver/run_outputs.hpp"
 #include "solver/snapshots.hpp"
 #include "solver/solve.hpp"
@@ -85,6 +87,16 @@ int run(const RunOptions& options, const AppContext& context)
   if (context.is_root()) {
     write_snapshots(sol, folder->file("snapshots"));
     solver::write_run_outputs(folder->staging(), c, sol, {context.size, context.petsc_args});
+    if (!sol.snapshots.empty()) {
+      // ParaView opens snapshots/density.pvd: each snapshot's cells and singular parts at its time.
+      std::vector<double> times;
+      std::vector<std::string> files;
+      for (std::size_t k = 0; k < sol.snapshots.size(); ++k) {
+        times.push_back(sol.snapshots[k].t);
+        files.push_back(fmt::format("density_{:04d}.vts", k));
+      }
+      io::write_text_file(folder->file("snapshots") / "density.pvd", solver::snapshots_pvd(times, files));
+    }
     folder->commit();
     if (!options.quiet) {
       fmt::print("  steps {}, wall {:.3g} s, {:.3g} cell-stage updates/s, max mass error {:.2e}, lost mass {:.2e} "
@@ -115,6 +127,7 @@ void register_run_command(CLI::App& app, const AppContext& context, CommandActio
   auto* command = app.add_subcommand("run", "solve the mean-field limit of a case on a mesh (PETSc options after --)");
   auto options = std::make_shared<RunOptions>();
   options->case_options.add_to(*command);
+  options->case_options.used = {.solver = true, .report = false};
   command->add_option("-o,--out", options->out, "output folder (default out/<case>/run)");
   command->add_flag("--force", options->force, "replace the output folder if it exists");
   command->add_flag("--quiet", options->quiet, "print nothing but errors");

@@ -1,5 +1,5 @@
 // stf simulate CASE: the finite-N network of MODEL.md §1, simulated exactly, R replicas spread over
-// the MPI ranks; writes observables.csv, exit_times.csv, summary.json (and spikes.csv) into a folder
+// the MPI ranks; writes observables.csv, exit_times.csv, summary.json (and spikes.csv, trajectories.csv) into a folder
 // that appears complete or not at all.
 #include <petscsys.h>
 
@@ -32,7 +32,8 @@ struct SimulateOptions {
   long replicas = 0;
   std::string seed;  // text: CLI11 would clamp a number beyond 2^63 - 1 to it
   std::string out;
-  bool raster = false;
+  long raster = 0;  // replicas whose spikes go to spikes.csv
+  bool trajectories = false;
   bool force = false;
   bool whole_horizon = false;
 };
@@ -56,7 +57,8 @@ int run_simulate(const SimulateOptions& opt, const AppContext& context)
   if (opt.whole_horizon) ov.push_back("particles.whole_horizon=true");
   const model::Case c = with_flags.read();
   particles::SimulationOptions o = particles::SimulationOptions::from_case(c);
-  o.raster = opt.raster;
+  o.raster_replicas = std::min(opt.raster, o.replicas);
+  o.trajectories = opt.trajectories;
   o.progress = true;
   const std::string out = opt.out.empty() ? "out/" + c.name + "/simulate" : opt.out;
 
@@ -113,6 +115,7 @@ void register_simulate_command(CLI::App& app, const AppContext& context, Command
       "simulate", "simulate the finite network exactly (event-driven), R replicas over the MPI ranks");
   auto opt = std::make_shared<SimulateOptions>();
   opt->case_options.add_to(*command);
+  opt->case_options.used = {.solver = false, .report = false};
   command->add_option("--neurons,-N", opt->neurons, "network size N >= 2 (default: particles.neurons)")
       ->check(CLI::Range(2L, std::numeric_limits<long>::max()));
   command->add_option("--replicas,-R", opt->replicas, "independent replicas (default: particles.replicas)")
@@ -120,7 +123,11 @@ void register_simulate_command(CLI::App& app, const AppContext& context, Command
   command->add_option("--seed", opt->seed, "seed; replica k uses the stream (seed, k) (default: particles.seed)")
       ->type_name("UINT");
   command->add_option("--out,-o", opt->out, "output folder (default: out/<case>/simulate)");
-  command->add_flag("--raster", opt->raster, "also write spikes.csv (every spike of replica 0)");
+  command->add_flag("--raster{1}", opt->raster,
+                    "also write spikes.csv: every spike of replica 0, or of replicas 0..K-1 with --raster=K")
+      ->check(CLI::NonNegativeNumber);
+  command->add_flag("--trajectories", opt->trajectories,
+                    "also write trajectories.csv: every replica's observables at the sample times");
   command->add_flag("--whole-horizon", opt->whole_horizon,
                     "simulate to the end even after a silent exit (particles.whole_horizon)");
   command->add_flag("--force", opt->force, "replace the output folder if it exists");

@@ -97,6 +97,7 @@ void register_sweep_command(CLI::App& app, const AppContext& context, CommandAct
       "sweep", "the exit time and observables over a range of one parameter (the memory curve)");
   auto options = std::make_shared<SweepCommandOptions>();
   options->case_options.add_to(*command);
+  options->case_options.used = {.solver = true, .report = false};
   command->add_option("--vary", options->vary, "KEY=START:STOP:COUNT, e.g. initial.C.at=5:20:7")->required();
   command->add_option("--neurons", options->neurons, "also simulate the finite network with N neurons");
   command->add_option("--replicas", options->replicas, "replicas of the finite network (default 10)");

@@ -21,8 +21,21 @@
 #include "model/case_reader.hpp"
 #include "particles/exact_simulator.hpp"
 #include "particles/stepped_simulator.hpp"
+#include "bench/usage.hpp"
 
 namespace {
+
+constexpr const char* usage =
+    "particles_throughput: spikes per second of the exact and the time-stepped particle simulators on a case\n"
+    "(default cases/memory.toml), N = 10^3 .. max-neurons, one core.\n\n"
+    "usage: particles_throughput [CASE] [--max-neurons N] [--stepped-dt DT] [--stepped-end T]\n"
+    "       particles_throughput [CASE] --profile N [--repeat K]\n\n"
+    "  --max-neurons N   largest network (default 1000000)\n"
+    "  --stepped-dt DT   time step of the stepped reference (default 0.001)\n"
+    "  --stepped-end T   horizon of the stepped reference (default 0.5)\n"
+    "  --profile N       only the exact whole run at N, K replicas (for perf)\n"
+    "  --repeat K        replicas of --profile (default 20)\n"
+    "  -h, --help        this text\n";
 
 struct Figure {
   long spikes = 0, proposals = 0;
@@ -61,6 +74,7 @@ std::vector<double> times_up_to(const std::vector<double>& times, double end)
 
 int main(int argc, char** argv)
 {
+  if (stf::bench::asked_for_help(argc, argv, usage)) return 0;
   MPI_Init(&argc, &argv);
   std::string case_path = std::string(STF_SOURCE_DIR) + "/cases/memory.toml";
   long max_n = 1000000;
@@ -76,7 +90,7 @@ int main(int argc, char** argv)
     else if (a == "--profile" && i + 1 < argc) profile_n = std::atol(argv[++i]);
     else if (a == "--repeat" && i + 1 < argc) repeat = std::atoi(argv[++i]);
     else if (!a.empty() && a[0] == '-') {
-      fmt::print(stderr, "particles_throughput: unknown option {} (see the comment at the top of the source)\n", a);
+      fmt::print(stderr, "particles_throughput: unknown option {} (see --help)\n", a);
       MPI_Finalize();
       return 2;
     }

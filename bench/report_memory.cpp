@@ -8,11 +8,23 @@
 #include <fmt/core.h>
 
 #include "io/output_folder.hpp"
+#include "bench/usage.hpp"
 #include "model/case_reader.hpp"
 #include "validation/report.hpp"
 
+namespace {
+
+constexpr const char* usage =
+    "report_memory: the wall time of stf report cases/memory.toml (its [report] defaults) by stage,\n"
+    "against the 3-minute budget. Takes no options but PETSc's.\n\n"
+    "usage: report_memory [PETSc options]\n\n"
+    "  -h, --help  this text\n";
+
+}  // namespace
+
 int main(int argc, char** argv)
 {
+  if (stf::bench::asked_for_help(argc, argv, usage)) return 0;
   if (PetscInitialize(&argc, &argv, nullptr, nullptr) != 0) return 1;
   int code = 0;
   try {

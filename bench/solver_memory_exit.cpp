@@ -13,11 +13,25 @@
 #include <string>
 #include <vector>
 
+#include "bench/usage.hpp"
 #include "model/case_reader.hpp"
 #include "solver/solve.hpp"
 
+namespace {
+
+constexpr const char* usage =
+    "solver_memory_exit: the exit time of cases/memory.toml under mesh refinement, each mesh's wall time\n"
+    "and error against a Richardson extrapolation of the three finest (target: within 0.1% in under 10 s).\n\n"
+    "usage: solver_memory_exit [U_MAX C_MAX STRETCH [NUxM ...]]\n\n"
+    "  U_MAX C_MAX STRETCH  mesh extents and stretch (default 40 32 30)\n"
+    "  NUxM                 meshes as cells_u x cells_per_unit_c (default 60x2 120x4 240x8 480x16)\n"
+    "  -h, --help           this text\n";
+
+}  // namespace
+
 int main(int argc, char** argv)
 {
+  if (stf::bench::asked_for_help(argc, argv, usage)) return 0;
   const std::string u_max = argc > 1 ? argv[1] : "40";
   const std::string c_max = argc > 2 ? argv[2] : "32";
   const std::string stretch = argc > 3 ? argv[3] : "30";

@@ -7,11 +7,28 @@
 #include <cstdlib>
 #include <fmt/core.h>
 
+#include "bench/usage.hpp"
 #include "solver/solve.hpp"
+
+namespace {
+
+constexpr const char* usage =
+    "solver_throughput: cell-stage updates per second of the limit solver on a side x side mesh\n"
+    "(target: at least 5e7 on one core at side 1000). Run under mpiexec -n 2 for two ranks.\n\n"
+    "usage: solver_throughput [SIDE]\n\n"
+    "  SIDE        cells per side of the mesh (default 1000: 10^6 cells)\n"
+    "  -h, --help  this text\n";
+
+}  // namespace
 
 int main(int argc, char** argv)
 {
-  const long side = argc > 1 ? std::atol(argv[1]) : 1000;
+  if (stf::bench::asked_for_help(argc, argv, usage)) return 0;
+  if (argc > 2 || (argc == 2 && stf::bench::positive_integer(argv[1]) < 4)) {
+    fmt::print(stderr, "solver_throughput: expected at most one argument, a mesh side >= 4 (see --help)\n");
+    return 2;
+  }
+  const long side = argc > 1 ? stf::bench::positive_integer(argv[1]) : 1000;
   int petsc_argc = 1;
   if (PetscInitialize(&petsc_argc, &argv, nullptr, nullptr) != 0) return 1;
   int rank = 0, size = 1;

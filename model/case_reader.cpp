@@ -239,7 +239,7 @@ void read_mesh(std::optional<TableReader> t, Case& c)
                                       c_extent, m.c_max));
 }
 
-void read_solver(std::optional<TableReader> t, Case& c)
+void read_solver(std::optional<TableReader> t, Case& c, bool used)
 {
   SolverSettings& s = c.solver;
   if (!t) return;
@@ -257,7 +257,8 @@ void read_solver(std::optional<TableReader> t, Case& c)
   if (!(s.cfl > 0.0 && s.cfl <= 0.5)) throw t->error("cfl", fmt::format("must be in (0, 0.5], got {}", s.cfl));
   s.snapshots = t->number_list_or("snapshots", {});
   for (double x : s.snapshots)
-    if (x < 0.0 || x > c.time.end) throw t->error("snapshots", fmt::format("snapshot time {} is outside [0, time.end]", x));
+    if (x < 0.0 || (used && x > c.time.end))
+      throw t->error("snapshots", fmt::format("snapshot time {} is outside [0, time.end] (read by stf run, report and sweep)", x));
   std::sort(s.snapshots.begin(), s.snapshots.end());
   s.lost_mass_tolerance = t->non_negative("lost_mass_tolerance", t->number_or("lost_mass_tolerance", s.lost_mass_tolerance));
   t->finish();
@@ -278,7 +279,7 @@ void read_particles(std::optional<TableReader> t, Case& c)
   t->finish();
 }
 
-void read_report(std::optional<TableReader> t, Case& c)
+void read_report(std::optional<TableReader> t, Case& c, bool used)
 {
   ReportSettings& r = c.report;
   r.times = {c.time.end / 4.0, c.time.end / 2.0, 3.0 * c.time.end / 4.0};
@@ -295,7 +296,8 @@ void read_report(std::optional<TableReader> t, Case& c)
   if (r.replicas < 2) throw t->error("replicas", "needs at least 2 replicas (for standard errors)");
   r.times = t->number_list_or("times", r.times);
   for (double x : r.times)
-    if (!(x >= 0.0 && x <= c.time.end)) throw t->error("times", fmt::format("time {} is outside [0, time.end]", x));
+    if (!(x >= 0.0) || (used && !(x <= c.time.end)))
+      throw t->error("times", fmt::format("time {} is outside [0, time.end] (read by stf report only)", x));
   t->finish();
 }
 
@@ -392,7 +394,8 @@ void apply_override(toml::table& root, const std::string& spec, CaseSources& sou
   sources.overridden[key] = spec;
 }
 
-Case read_document(toml::table& root, const std::string& source_name, const std::vector<std::string>& overrides)
+Case read_document(toml::table& root, const std::string& source_name, const std::vector<std::string>& overrides,
+                   SectionsUsed used)
 {
   auto sources = std::make_shared<CaseSources>();
   sources->file = source_name;
@@ -415,9 +418,9 @@ Case read_document(toml::table& root, const std::string& source_name, const std:
   }
   c.time = read_time(top.table("time"));
   c.region = read_region(top.optional_table("region"), c.time.end);
-  read_solver(top.optional_table("solver"), c);
+  read_solver(top.optional_table("solver"), c, used.solver);
   read_particles(top.optional_table("particles"), c);
-  read_report(top.optional_table("report"), c);
+  read_report(top.optional_table("report"), c, used.report);
   const KeyError at = key_error(root, sources);
   check_parameter_scales(c, at);
   read_mesh(top.optional_table("mesh"), c);
@@ -426,7 +429,8 @@ Case read_document(toml::table& root, const std::string& source_name, const std:
   return c;
 }
 
-Case parse_and_read(const std::string& text, const std::string& source_name, const std::vector<std::string>& overrides)
+Case parse_and_read(const std::string& text, const std::string& source_name, const std::vector<std::string>& overrides,
+                    SectionsUsed used)
 {
   toml::table root;
   try {
@@ -435,23 +439,24 @@ Case parse_and_read(const std::string& text, const std::string& source_name, con
     throw InputError(source_name, static_cast<long>(e.source().begin.line), "",
                      "malformed TOML: " + std::string(e.description()));
   }
-  return read_document(root, source_name, overrides);
+  return read_document(root, source_name, overrides, used);
 }
 
 }  // namespace
 
-Case read_case_text(const std::string& text, const std::string& source_name, const std::vector<std::string>& overrides)
+Case read_case_text(const std::string& text, const std::string& source_name, const std::vector<std::string>& overrides,
+                    SectionsUsed used)
 {
-  return parse_and_read(text, source_name, overrides);
+  return parse_and_read(text, source_name, overrides, used);
 }
 
-Case read_case(const std::filesystem::path& path, const std::vector<std::string>& overrides)
+Case read_case(const std::filesystem::path& path, const std::vector<std::string>& overrides, SectionsUsed used)
 {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw InputError(path.string(), 0, "", "cannot open the case file");
   std::ostringstream text;
   text << in.rdbuf();
-  return parse_and_read(text.str(), path.string(), overrides);
+  return parse_and_read(text.str(), path.string(), overrides, used);
 }
 
 }  // namespace stf::model

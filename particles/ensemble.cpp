@@ -132,7 +132,7 @@ EnsembleResult simulate_ensemble(const model::Case& c, const SimulationOptions& 
     req.sample_times = times;
     req.whole_horizon = o.whole_horizon;
     if (k < o.snapshot_replicas) req.snapshot_times = o.snapshot_times;
-    req.raster = o.raster && k == 0;
+    req.raster = k < o.raster_replicas;
     req.stop = o.stop;
     if (show)
       req.progress = [&, k](double fraction) {
@@ -191,8 +191,8 @@ EnsembleResult simulate_ensemble(const model::Case& c, const SimulationOptions& 
       }
     result.total_spikes += r.spikes;
     result.total_proposals += r.proposals;
-    if (k == 0) result.raster = std::move(r.raster);
-    result.replicas.push_back({r.exit_time, r.spikes, r.silent_from, std::move(r.snapshots)});
+    result.replicas.push_back({r.exit_time, r.spikes, r.silent_from, std::move(r.snapshots), std::move(r.raster),
+                               o.trajectories ? std::move(r.observables) : std::vector<model::Observables>{}});
     if (show) show_progress(static_cast<double>(k + 1), o.replicas, seconds());
   }
   int interrupted = result.interrupted ? 1 : 0;

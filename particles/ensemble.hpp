@@ -24,7 +24,8 @@ struct SimulationOptions {
   bool whole_horizon = false;
   std::vector<double> snapshot_times;       // times at which to record every neuron's (U, C)
   long snapshot_replicas = 1;               // replicas 0..k-1 record snapshots
-  bool raster = false;                      // record replica 0's spikes (t, neuron)
+  long raster_replicas = 0;                 // replicas 0..k-1 record every spike (t, neuron)
+  bool trajectories = false;                // keep each replica's observables, not only mean and error
   const std::atomic<bool>* stop = nullptr;  // set by a SIGINT handler: stop cleanly
   bool progress = false;                    // progress bar on stderr (only if it is a terminal)
   /// Stepped reference instead of the exact method when > 0 (tests and benchmarks only).
@@ -39,13 +40,14 @@ struct ReplicaResult {
   long spikes = 0;
   double silent_from = 0.0;         // see ReplicaOutput::silent_from
   std::vector<Snapshot> snapshots;
+  std::vector<std::pair<double, long>> raster;  // (t, neuron) if this replica recorded its spikes
+  std::vector<model::Observables> observables;  // at the sample times, with SimulationOptions::trajectories
 };
 
 struct EnsembleResult {
   std::vector<double> times;                      // the case's sample times
   std::vector<model::Observables> mean, stderr_;  // over replicas at each sample time (stderr NaN if R < 2)
   std::vector<ReplicaResult> replicas;            // completed replicas, in replica order (on rank 0)
-  std::vector<std::pair<double, long>> raster;    // replica 0's spikes (t, neuron)
   long total_spikes = 0;
   long total_proposals = 0;  // thinning proposals of the exact method (0 for the stepped reference)
   double wall_seconds = 0.0;

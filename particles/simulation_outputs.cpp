@@ -60,9 +60,24 @@ std::string exit_times_csv(const EnsembleResult& r)
 
 std::string spikes_csv(const EnsembleResult& r)
 {
-  std::string text = "t,neuron\n";
-  for (const auto& [t, i] : r.raster) text += fmt::format("{},{}\n", t, i);
+  std::string text = "replica,t,neuron\n";
+  for (std::size_t k = 0; k < r.replicas.size(); ++k)
+    for (const auto& [t, i] : r.replicas[k].raster) text += fmt::format("{},{},{}\n", k, t, i);
   return text;
+}
+
+std::string trajectories_csv(const EnsembleResult& r)
+{
+  std::vector<std::string> columns{"replica", "t"};
+  for (auto name : model::observable_names()) columns.emplace_back(name);
+  io::CsvTable table(columns);
+  for (std::size_t k = 0; k < r.replicas.size(); ++k)
+    for (std::size_t s = 0; s < r.replicas[k].observables.size() && s < r.times.size(); ++s) {
+      std::vector<double> row{static_cast<double>(k), r.times[s]};
+      row.insert(row.end(), r.replicas[k].observables[s].values.begin(), r.replicas[k].observables[s].values.end());
+      table.add_row(row);
+    }
+  return table.str();
 }
 
 std::string summary_json(const model::Case& c, const SimulationOptions& o, const EnsembleResult& r)
@@ -99,7 +114,9 @@ std::string summary_json(const model::Case& c, const SimulationOptions& o, const
       e["stderr"] = nullptr;
     }
     nlohmann::json q;
-    for (double p : {0.05, 0.25, 0.5, 0.75, 0.95}) q[fmt::format("{}", p)] = quantile_sorted(exits, p);
+    // Keys as in report.json: "q05", "q25", "q50", "q75", "q95".
+    for (double p : {0.05, 0.25, 0.5, 0.75, 0.95})
+      q[fmt::format("q{:02d}", static_cast<int>(std::lround(100.0 * p)))] = quantile_sorted(exits, p);
     e["quantiles"] = q;
   } else {
     e["mean"] = nullptr;
@@ -126,7 +143,8 @@ void write_simulation_outputs(const model::Case& c, const SimulationOptions& o, 
   io::write_text_file(folder / "observables.csv", observables_csv(r));
   io::write_text_file(folder / "exit_times.csv", exit_times_csv(r));
   io::write_text_file(folder / "summary.json", summary_json(c, o, r));
-  if (o.raster) io::write_text_file(folder / "spikes.csv", spikes_csv(r));
+  if (o.raster_replicas > 0) io::write_text_file(folder / "spikes.csv", spikes_csv(r));
+  if (o.trajectories) io::write_text_file(folder / "trajectories.csv", trajectories_csv(r));
 }
 
 }  // namespace stf::particles

@@ -1,5 +1,5 @@
-// The files of `stf simulate`: observables.csv, exit_times.csv, summary.json and, with a raster,
-// spikes.csv. Each is written under a temporary name and renamed (io::write_text_file).
+// The files of `stf simulate`: observables.csv, exit_times.csv, summary.json and, when asked for,
+// spikes.csv and trajectories.csv. Each is written under a temporary name and renamed (io::write_text_file).
 #pragma once
 
 #include <filesystem>
@@ -17,8 +17,10 @@ std::string observables_csv(const EnsembleResult& r);
 std::string exit_times_csv(const EnsembleResult& r);
 /// summary.json (see write_simulation_outputs).
 std::string summary_json(const model::Case& c, const SimulationOptions& o, const EnsembleResult& r);
-/// spikes.csv: t, neuron (numbered from 0), replica 0.
+/// spikes.csv: replica, t, neuron (numbered from 0) for every replica that recorded its spikes.
 std::string spikes_csv(const EnsembleResult& r);
+/// trajectories.csv: replica, t and every observable of each replica at each sample time.
+std::string trajectories_csv(const EnsembleResult& r);
 
 /// Writes the files above into `folder` (which exists). Rank 0 only. Throws io::IoError.
 /// summary.json holds: case, method, neurons, replicas (asked), replicas_completed, seed, ranks,

@@ -1,5 +1,6 @@
-// gnuplot scripts for the report's figures. Data go to stem*.dat files beside the script, in
-// blocks separated by two blank lines (gnuplot's `index`).
+// gnuplot scripts for the report's figures. Their data go to stem*.csv files with a header in the
+// data folder, in blocks separated by two blank lines (gnuplot's `index`); the scripts read them
+// with `skip 1` (the header) and are removed, with gnuplot's log, once the PNG is made.
 #include "validation/figures.hpp"
 
 #include <algorithm>
@@ -21,14 +22,76 @@ const char* colour(std::size_t k) { return colours[k % (sizeof(colours) / sizeof
 
 std::string num(double v) { return std::isfinite(v) ? fmt::format("{:.10g}", v) : std::string("NaN"); }
 
-void write_data(const std::filesystem::path& folder, const std::string& name, const std::string& text)
+/// A series label as a CSV field: commas would split it (gnuplot does not read quoted fields).
+std::string csv_label(const std::string& label)
 {
-  io::write_text_file(folder / name, text);
+  std::string out = label;
+  std::replace(out.begin(), out.end(), ',', ';');
+  return out;
+}
+
+/// A file name for a gnuplot script: single-quoted, no enhanced-text escapes.
+std::string quoted_path(const std::filesystem::path& path)
+{
+  std::string out = "'";
+  for (char ch : std::filesystem::absolute(path).string()) out += ch == '\'' ? std::string("''") : std::string(1, ch);
+  return out + "'";
+}
+
+/// Writes the CSV `name` (header line, then `rows`) into the data folder and returns the clause
+/// gnuplot reads it with: its absolute path, comma-separated, header skipped.
+std::string write_data(const FigureFolders& to, const std::string& name, const std::string& header,
+                       const std::string& rows, FigureFile& figure)
+{
+  io::write_text_file(to.data / name, header + "\n" + rows);
+  figure.data.push_back(name);
+  return quoted_path(to.data / name) + " skip 1";
+}
+
+constexpr const char* read_csv = "set datafile separator comma\n";
+
+/// The end of the active phase of curves sampled at `t`: the last time any of them is further than
+/// 1% of its range from its final value (the curves of a memory run settle long before the end).
+double active_until(const std::vector<double>& t, const std::vector<const std::vector<double>*>& curves)
+{
+  double until = 0.0;
+  for (const auto* y : curves) {
+    const std::size_t n = std::min(t.size(), y->size());
+    if (n < 2) continue;
+    double lo = (*y)[0], hi = (*y)[0];
+    for (std::size_t k = 0; k < n; ++k) {
+      if (!std::isfinite((*y)[k])) continue;
+      lo = std::min(lo, (*y)[k]);
+      hi = std::max(hi, (*y)[k]);
+    }
+    const double last = (*y)[n - 1];
+    for (std::size_t k = n; k-- > 0;)
+      if (std::isfinite((*y)[k]) && std::abs((*y)[k] - last) > 0.01 * (hi - lo)) {
+        until = std::max(until, t[k]);
+        break;
+      }
+  }
+  return until;
+}
+
+/// Tics at the data's own values when a log axis spans less than two decades (gnuplot then puts a
+/// single labelled tic on it), with plain numbers instead of powers of ten.
+std::string log_axis_tics(const char* axis, double lo, double hi, const std::vector<double>& values)
+{
+  if (!(lo > 0.0) || hi / lo >= 100.0) return fmt::format("set format {} '10^{{%T}}'\n", axis);
+  std::vector<double> v(values);
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end(), [](double a, double b) { return std::abs(a - b) <= 1e-9 * std::abs(b); }),
+          v.end());
+  std::string tics;
+  if (v.size() <= 8)
+    for (double x : v) tics += fmt::format("{}'{:.3g}' {}", tics.empty() ? "" : ", ", x, num(x));
+  return fmt::format("set format {} '%.3g'\n", axis) + (tics.empty() ? "" : fmt::format("set {}tics ({})\n", axis, tics));
 }
 
 }  // namespace
 
-FigureFile plot_density_heatmap(const std::filesystem::path& folder, const std::string& stem,
+FigureFile plot_density_heatmap(const FigureFolders& folder, const std::string& stem,
                                 const HeatmapData& d, const std::string& caption)
 {
   if (d.cells_u <= 0 || d.cells_c <= 0 || d.cell_mass.size() != std::size_t(d.cells_u * d.cells_c))
@@ -60,6 +123,7 @@ FigureFile plot_density_heatmap(const std::filesystem::path& folder, const std::
   if (!(u_hi > 0.0)) u_hi = double(d.cells_u) * d.du;
   if (!(c_hi > 0.0)) c_hi = d.c0 + double(d.cells_c) * d.dc;
 
+  FigureFile figure{stem + ".png", caption, {}};
   std::string grid;
   bool any_cell = false;
   const long i_end = std::min(d.cells_u, static_cast<long>(std::ceil(u_hi / d.du)));
@@ -69,76 +133,89 @@ FigureFile plot_density_heatmap(const std::filesystem::path& folder, const std::
       const double rho = d.cell_mass[std::size_t(j * d.cells_u + i)] / area;
       const bool shown = max_density > 0.0 && rho >= floor;
       any_cell = any_cell || shown;
-      grid += fmt::format("{} {} {}\n", num((double(i) + 0.5) * d.du), num(d.c0 + (double(j) + 0.5) * d.dc),
-                          shown ? num(std::log10(rho)) : std::string("NaN"));
+      grid += fmt::format("{},{},{}\n", num((double(i) + 0.5) * d.du), num(d.c0 + (double(j) + 0.5) * d.dc), num(rho));
     }
     grid += "\n";
   }
-  write_data(folder, stem + "_density.dat", grid);
+  const std::string density_file = write_data(folder, stem + "_density.csv", "u,c,density", grid, figure);
 
   std::string cloud;
   const std::size_t n = std::min(d.cloud_u.size(), d.cloud_c.size());
   const std::size_t stride = n > d.max_cloud && d.max_cloud > 0 ? (n + d.max_cloud - 1) / d.max_cloud : 1;
-  for (std::size_t k = 0; k < n; k += stride) cloud += num(d.cloud_u[k]) + " " + num(d.cloud_c[k]) + "\n";
-  write_data(folder, stem + "_cloud.dat", cloud);
+  for (std::size_t k = 0; k < n; k += stride) cloud += num(d.cloud_u[k]) + "," + num(d.cloud_c[k]) + "\n";
+  const std::string cloud_file = write_data(folder, stem + "_particles.csv", "u,c", cloud, figure);
   std::string atoms;
-  for (const auto& a : d.atoms) atoms += num(a.u) + " " + num(a.c) + " " + num(a.weight) + "\n";
-  write_data(folder, stem + "_atoms.dat", atoms);
+  for (const auto& a : d.atoms) atoms += num(a.u) + "," + num(a.c) + "," + num(a.weight) + "\n";
+  const std::string atoms_file = write_data(folder, stem + "_atoms.csv", "u,c,weight", atoms, figure);
 
   std::string s = pngcairo_terminal(stem, 900, 650);
   s += palette;
+  s += read_csv;
   s += "set title " + gnuplot_quote(d.title) + "\n";
   s += "set xlabel 'potential u'\nset ylabel 'calcium c'\nset cblabel 'log_{10} density'\n";
   s += fmt::format("set xrange [0:{}]\nset yrange [0:{}]\n", num(u_hi), num(c_hi));
   s += "set key outside bottom center horizontal\nset grid front lc rgb '#cccccc'\n";
   if (max_density > 0.0) s += fmt::format("set cbrange [{}:{}]\n", num(std::log10(floor)), num(std::log10(max_density)));
   std::vector<std::string> clauses;
-  if (any_cell) clauses.push_back("'" + stem + "_density.dat' using 1:2:3 with image notitle");
+  // Cells below the colour floor are left blank (NaN).
+  if (any_cell)
+    clauses.push_back(fmt::format("{} using 1:2:($3 >= {} ? log10($3) : NaN) with image notitle", density_file, num(floor)));
   if (!cloud.empty())
-    clauses.push_back("'" + stem + "_cloud.dat' using 1:2 with points pt 7 ps 0.5 lc rgb '#e41a1c' title " +
+    clauses.push_back(cloud_file + " using 1:2 with points pt 7 ps 0.5 lc rgb '#e41a1c' title " +
                       gnuplot_quote(fmt::format("particles, one replica ({} shown)", (n + stride - 1) / stride)));
   if (!atoms.empty())
-    clauses.push_back("'" + stem +
-                      "_atoms.dat' using 1:2 with points pt 6 ps 2.5 lw 2 lc rgb 'black' title 'atoms of the limit'");
+    clauses.push_back(atoms_file + " using 1:2 with points pt 6 ps 2.5 lw 2 lc rgb 'black' title 'atoms of the limit'");
   if (clauses.empty()) throw FigureError("figure " + stem + ": nothing to draw (no mass, atoms or particles)");
   s += "plot ";
   for (std::size_t k = 0; k < clauses.size(); ++k) s += (k ? ", \\\n     " : "") + clauses[k];
   s += "\n";
-  run_gnuplot(folder, stem, s);
-  return {stem + ".png", caption};
+  run_gnuplot(folder.figures, stem, s);
+  return figure;
 }
 
-FigureFile plot_time_series(const std::filesystem::path& folder, const std::string& stem,
+FigureFile plot_time_series(const FigureFolders& folder, const std::string& stem,
                             const TimeSeriesFigure& fig, const std::string& caption)
 {
+  FigureFile figure{stem + ".png", caption, {}};
+  const std::string file = quoted_path(folder.data / (stem + ".csv")) + " skip 1";
   std::string data;
   std::vector<std::string> clauses;
   int index = 0;
+  double t_last = 0.0, active = 0.0;
   for (std::size_t b = 0; b < fig.bands.size(); ++b) {
     const auto& band = fig.bands[b];
     const std::size_t n = std::min({band.t.size(), band.mean.size(), band.stderr_.size()});
     if (n == 0) continue;
     for (std::size_t k = 0; k < n; ++k)
-      data += fmt::format("{} {} {} {}\n", num(band.t[k]), num(band.mean[k]),
+      data += fmt::format("{},{},{},{},{}\n", csv_label(band.label), num(band.t[k]), num(band.mean[k]),
                           num(band.mean[k] - 2.0 * band.stderr_[k]), num(band.mean[k] + 2.0 * band.stderr_[k]));
     data += "\n\n";
-    clauses.push_back(fmt::format("'{}.dat' index {} using 1:3:4 with filledcurves fs transparent solid 0.25 "
+    t_last = std::max(t_last, band.t[n - 1]);
+    active = std::max(active, active_until(band.t, {&band.mean}));
+    clauses.push_back(fmt::format("{} index {} using 2:4:5 with filledcurves fs transparent solid 0.25 "
                                   "noborder lc rgb '{}' notitle",
-                                  stem, index, colour(b)));
-    clauses.push_back(fmt::format("'{}.dat' index {} using 1:2 with lines lw 1.5 lc rgb '{}' title {}", stem, index,
+                                  file, index, colour(b)));
+    clauses.push_back(fmt::format("{} index {} using 2:3 with lines lw 1.5 lc rgb '{}' title {}", file, index,
                                   colour(b), gnuplot_quote(band.label + " (mean, band +-2 s.e.)")));
     ++index;
   }
   const std::size_t n = std::min(fig.t.size(), fig.limit.size());
   if (n > 0) {
-    for (std::size_t k = 0; k < n; ++k) data += num(fig.t[k]) + " " + num(fig.limit[k]) + "\n";
+    for (std::size_t k = 0; k < n; ++k) data += csv_label(fig.limit_label) + "," + num(fig.t[k]) + "," + num(fig.limit[k]) + ",,\n";
     data += "\n\n";
-    clauses.push_back(fmt::format("'{}.dat' index {} using 1:2 with lines lw 2.5 dt 2 lc rgb 'black' title {}", stem,
+    t_last = std::max(t_last, fig.t[n - 1]);
+    active = std::max(active, active_until(fig.t, {&fig.limit}));
+    clauses.push_back(fmt::format("{} index {} using 2:3 with lines lw 2.5 dt 2 lc rgb 'black' title {}", file,
                                   index, gnuplot_quote(fig.limit_label)));
   }
   if (clauses.empty()) throw FigureError("figure " + stem + ": no data");
-  write_data(folder, stem + ".dat", data);
+  write_data(folder, stem + ".csv", "series,t,value,minus_2_stderr,plus_2_stderr", data, figure);
+  // Zoomed on the active phase: a memory run is over long before time.end.
+  if (fig.vertical_line) active = std::max(active, *fig.vertical_line);
+  const double t_max = std::min(t_last, 1.25 * active);
   std::string s = pngcairo_terminal(stem);
+  s += read_csv;
+  if (t_max > 0.0 && t_max < t_last) s += fmt::format("set xrange [0:{}]\n", num(t_max));
   s += "set title " + gnuplot_quote(fig.title) + "\n";
   s += "set xlabel 'time t'\nset ylabel " + gnuplot_quote(fig.ylabel) + "\n";
   s += "set key top right\nset grid\n";
@@ -149,24 +226,32 @@ FigureFile plot_time_series(const std::filesystem::path& folder, const std::stri
   s += "plot ";
   for (std::size_t k = 0; k < clauses.size(); ++k) s += (k ? ", \\\n     " : "") + clauses[k];
   s += "\n";
-  run_gnuplot(folder, stem, s);
-  return {stem + ".png", caption};
+  run_gnuplot(folder.figures, stem, s);
+  return figure;
 }
 
-FigureFile plot_log_log(const std::filesystem::path& folder, const std::string& stem, const LogLogFigure& fig,
+FigureFile plot_log_log(const FigureFolders& folder, const std::string& stem, const LogLogFigure& fig,
                         const std::string& caption)
 {
+  FigureFile figure{stem + ".png", caption, {}};
+  const std::string file = quoted_path(folder.data / (stem + ".csv")) + " skip 1";
   std::string data;
   std::vector<std::string> clauses;
   double x_ref = 0.0, y_ref = 0.0;
   double x_lo = std::numeric_limits<double>::infinity(), x_hi = 0.0;
+  double y_lo = std::numeric_limits<double>::infinity(), y_hi = 0.0;
+  std::vector<double> xs, ys;
   int index = 0;
   for (std::size_t k = 0; k < fig.series.size(); ++k) {
     const auto& ser = fig.series[k];
     std::string block;
     for (std::size_t i = 0; i < std::min(ser.x.size(), ser.y.size()); ++i) {
       if (!(ser.x[i] > 0.0 && ser.y[i] > 0.0) || !std::isfinite(ser.x[i]) || !std::isfinite(ser.y[i])) continue;
-      block += num(ser.x[i]) + " " + num(ser.y[i]) + "\n";
+      block += csv_label(ser.label) + "," + num(ser.x[i]) + "," + num(ser.y[i]) + "\n";
+      xs.push_back(ser.x[i]);
+      ys.push_back(ser.y[i]);
+      y_lo = std::min(y_lo, ser.y[i]);
+      y_hi = std::max(y_hi, ser.y[i]);
       if (x_ref == 0.0) {
         x_ref = ser.x[i];
         y_ref = ser.y[i];
@@ -176,8 +261,8 @@ FigureFile plot_log_log(const std::filesystem::path& folder, const std::string& 
     }
     if (block.empty()) continue;
     data += block + "\n\n";
-    clauses.push_back(fmt::format("'{}.dat' index {} using 1:2 with linespoints lw 2 pt 7 ps 1.2 lc rgb '{}' title {}",
-                                  stem, index, colour(k), gnuplot_quote(ser.label)));
+    clauses.push_back(fmt::format("{} index {} using 2:3 with linespoints lw 2 pt 7 ps 1.2 lc rgb '{}' title {}",
+                                  file, index, colour(k), gnuplot_quote(ser.label)));
     ++index;
   }
   if (clauses.empty()) throw FigureError("figure " + stem + ": no positive data for a log-log plot");
@@ -185,24 +270,28 @@ FigureFile plot_log_log(const std::filesystem::path& folder, const std::string& 
   for (double slope : fig.reference_slopes)
     clauses.push_back(fmt::format("{} * (x / {})**({}) with lines dt {} lw 1.5 lc rgb '#555555' title {}", num(y_ref),
                                   num(x_ref), num(slope), dash++, gnuplot_quote(fmt::format("slope {:g}", slope))));
-  write_data(folder, stem + ".dat", data);
+  write_data(folder, stem + ".csv", "series,x,y", data, figure);
   std::string s = pngcairo_terminal(stem);
+  s += read_csv;
   s += "set title " + gnuplot_quote(fig.title) + "\n";
   s += "set xlabel " + gnuplot_quote(fig.xlabel) + "\nset ylabel " + gnuplot_quote(fig.ylabel) + "\n";
   s += "set logscale xy\nset grid xtics ytics mxtics mytics\nset key outside right top\nset samples 200\n";
-  s += "set format y '10^{%T}'\n";
+  s += log_axis_tics("x", x_lo, x_hi, xs);
+  s += log_axis_tics("y", y_lo, y_hi, {});
   if (x_hi > x_lo) s += fmt::format("set xrange [{}:{}]\n", num(x_lo / 1.5), num(x_hi * 1.5));
   else s += fmt::format("set xrange [{}:{}]\n", num(x_lo / 2.0), num(x_lo * 2.0));
   s += "plot ";
   for (std::size_t k = 0; k < clauses.size(); ++k) s += (k ? ", \\\n     " : "") + clauses[k];
   s += "\n";
-  run_gnuplot(folder, stem, s);
-  return {stem + ".png", caption};
+  run_gnuplot(folder.figures, stem, s);
+  return figure;
 }
 
-FigureFile plot_histograms(const std::filesystem::path& folder, const std::string& stem,
+FigureFile plot_histograms(const FigureFolders& folder, const std::string& stem,
                            const HistogramFigure& fig, const std::string& caption)
 {
+  FigureFile figure{stem + ".png", caption, {}};
+  const std::string file = quoted_path(folder.data / (stem + ".csv")) + " skip 1";
   std::string data;
   std::vector<std::string> clauses;
   int index = 0;
@@ -210,16 +299,20 @@ FigureFile plot_histograms(const std::filesystem::path& folder, const std::strin
     const auto& h = fig.series[k].histogram;
     if (h.counts.empty()) continue;
     const auto dens = h.density();
-    data += num(h.edges.front()) + " 0\n";
-    for (std::size_t b = 0; b < dens.size(); ++b) data += num(h.edges[b]) + " " + num(dens[b]) + "\n";
-    data += num(h.edges.back()) + " " + num(dens.back()) + "\n" + num(h.edges.back()) + " 0\n\n\n";
-    clauses.push_back(fmt::format("'{}.dat' index {} using 1:2 with steps lw 2 lc rgb '{}' title {}", stem, index,
-                                  colour(k), gnuplot_quote(fig.series[k].label)));
+    // One row per bin: its edges, its count and its probability density.
+    const std::string label = csv_label(fig.series[k].label);
+    for (std::size_t b = 0; b < dens.size(); ++b)
+      data += fmt::format("{},{},{},{},{}\n", label, num(h.edges[b]), num(h.edges[b + 1]), num(double(h.counts[b])), num(dens[b]));
+    data += "\n\n";
+    clauses.push_back(fmt::format("{} index {} using (($2 + $3) / 2):5:($3 - $2) with boxes fs transparent solid 0.15 "
+                                  "lw 2 lc rgb '{}' title {}",
+                                  file, index, colour(k), gnuplot_quote(fig.series[k].label)));
     ++index;
   }
   if (clauses.empty()) throw FigureError("figure " + stem + ": no histogram to draw");
-  write_data(folder, stem + ".dat", data);
+  write_data(folder, stem + ".csv", "series,bin_low,bin_high,count,density", data, figure);
   std::string s = pngcairo_terminal(stem);
+  s += read_csv;
   s += "set title " + gnuplot_quote(fig.title) + "\n";
   s += "set xlabel " + gnuplot_quote(fig.xlabel) + "\nset ylabel 'probability density'\n";
   s += "set grid\nset key top left\nset yrange [0:*]\n";
@@ -232,13 +325,15 @@ FigureFile plot_histograms(const std::filesystem::path& folder, const std::strin
   s += "plot ";
   for (std::size_t k = 0; k < clauses.size(); ++k) s += (k ? ", \\\n     " : "") + clauses[k];
   s += "\n";
-  run_gnuplot(folder, stem, s);
-  return {stem + ".png", caption};
+  run_gnuplot(folder.figures, stem, s);
+  return figure;
 }
 
-FigureFile plot_curves(const std::filesystem::path& folder, const std::string& stem, const CurveFigure& fig,
+FigureFile plot_curves(const FigureFolders& folder, const std::string& stem, const CurveFigure& fig,
                        const std::string& caption)
 {
+  FigureFile figure{stem + ".png", caption, {}};
+  const std::string file = quoted_path(folder.data / (stem + ".csv")) + " skip 1";
   std::string data;
   std::vector<std::string> clauses;
   int index = 0;
@@ -248,28 +343,29 @@ FigureFile plot_curves(const std::filesystem::path& folder, const std::string& s
     std::string block;
     for (std::size_t i = 0; i < std::min(cv.x.size(), cv.y.size()); ++i) {
       if (!std::isfinite(cv.y[i])) continue;
-      block += num(cv.x[i]) + " " + num(cv.y[i]);
-      if (bars) block += " " + num(i < cv.yerr.size() ? cv.yerr[i] : 0.0);
+      block += csv_label(cv.label) + "," + num(cv.x[i]) + "," + num(cv.y[i]) + ",";
+      if (bars) block += num(i < cv.yerr.size() ? cv.yerr[i] : 0.0);
       block += "\n";
     }
     if (block.empty()) continue;
     data += block + "\n\n";
-    clauses.push_back(fmt::format("'{}.dat' index {} using 1:2{} with {} lw 2 pt 7 lc rgb '{}' title {}", stem,
-                                  index, bars ? ":3" : "", bars ? "yerrorlines" : "linespoints", colour(k),
+    clauses.push_back(fmt::format("{} index {} using 2:3{} with {} lw 2 pt 7 lc rgb '{}' title {}", file,
+                                  index, bars ? ":4" : "", bars ? "yerrorlines" : "linespoints", colour(k),
                                   gnuplot_quote(cv.label)));
     ++index;
   }
   if (clauses.empty()) throw FigureError("figure " + stem + ": no finite points to draw");
-  write_data(folder, stem + ".dat", data);
+  write_data(folder, stem + ".csv", "series,x,y,yerr", data, figure);
   std::string s = pngcairo_terminal(stem);
+  s += read_csv;
   s += "set title " + gnuplot_quote(fig.title) + "\n";
   s += "set xlabel " + gnuplot_quote(fig.xlabel) + "\nset ylabel " + gnuplot_quote(fig.ylabel) + "\n";
   s += "set grid\nset key top left\nset offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05\n";
   s += "plot ";
   for (std::size_t k = 0; k < clauses.size(); ++k) s += (k ? ", \\\n     " : "") + clauses[k];
   s += "\n";
-  run_gnuplot(folder, stem, s);
-  return {stem + ".png", caption};
+  run_gnuplot(folder.figures, stem, s);
+  return figure;
 }
 
 }  // namespace stf::validation

@@ -1,7 +1,10 @@
 // The report's figures (gnuplot, pngcairo): density heatmap with a particle cloud, observables
 // over time with error bands, log-log convergence with reference slopes, histograms and curves
-// with error bars (the memory curve). Each writes its data files (stem*.dat), stem.gp, gnuplot's
-// stem.log and stem.png into `folder`, and throws FigureError if the figure cannot be made.
+// with error bars (the memory curve). Each writes stem.png into the figures folder and the numbers
+// it draws as CSV files with a header (stem*.csv) into the data folder, so that any tool can plot
+// them again, and throws FigureError if the figure cannot be made. A CSV holding several series has
+// a first column `series` with the label, and gnuplot's blocks (blank lines) between series;
+// pandas.read_csv skips the blank lines.
 #pragma once
 
 #include <filesystem>
@@ -14,8 +17,19 @@
 namespace stf::validation {
 
 struct FigureFile {
-  std::string file;     // the PNG's name inside the folder
+  std::string file;     // the PNG's name inside the figures folder
   std::string caption;
+  std::vector<std::string> data;  // its CSV files inside the data folder
+};
+
+/// Where a figure goes: its PNG and its data (the same folder when built from one path).
+struct FigureFolders {
+  std::filesystem::path figures, data;
+  FigureFolders(const std::filesystem::path& both) : figures(both), data(both) {}  // NOLINT: implicit on purpose
+  FigureFolders(std::filesystem::path figures_folder, std::filesystem::path data_folder)
+      : figures(std::move(figures_folder)), data(std::move(data_folder))
+  {
+  }
 };
 
 /// The limit density at one time on its (u, c) grid, with point atoms and the (U, C) of one
@@ -33,7 +47,7 @@ struct HeatmapData {
   std::vector<double> cloud_u, cloud_c;  // particles (may be empty); at most max_cloud are drawn
   std::size_t max_cloud = 3000;
 };
-FigureFile plot_density_heatmap(const std::filesystem::path& folder, const std::string& stem,
+FigureFile plot_density_heatmap(const FigureFolders& folder, const std::string& stem,
                                 const HeatmapData& data, const std::string& caption);
 
 /// One observable over time: the limit as a line, and for each band a mean with +-2 standard errors.
@@ -49,7 +63,7 @@ struct TimeSeriesFigure {
   std::vector<Band> bands;
   std::optional<double> vertical_line;  // e.g. the limit's exit time
 };
-FigureFile plot_time_series(const std::filesystem::path& folder, const std::string& stem,
+FigureFile plot_time_series(const FigureFolders& folder, const std::string& stem,
                             const TimeSeriesFigure& fig, const std::string& caption);
 
 /// Log-log points with reference slopes drawn through the first point of the first series.
@@ -62,7 +76,7 @@ struct LogLogFigure {
   std::vector<Series> series;
   std::vector<double> reference_slopes;  // e.g. -0.5 for N^(-1/2), 1 and 2 for mesh orders
 };
-FigureFile plot_log_log(const std::filesystem::path& folder, const std::string& stem, const LogLogFigure& fig,
+FigureFile plot_log_log(const FigureFolders& folder, const std::string& stem, const LogLogFigure& fig,
                         const std::string& caption);
 
 /// Normalised histograms (as steps) with an optional vertical reference (the limit's value).
@@ -76,7 +90,7 @@ struct HistogramFigure {
   std::optional<double> reference;
   std::string reference_label;
 };
-FigureFile plot_histograms(const std::filesystem::path& folder, const std::string& stem,
+FigureFile plot_histograms(const FigureFolders& folder, const std::string& stem,
                            const HistogramFigure& fig, const std::string& caption);
 
 /// Curves y(x) with optional symmetric error bars (the memory curve: exit time against c0).
@@ -89,7 +103,7 @@ struct CurveFigure {
   };
   std::vector<Curve> curves;
 };
-FigureFile plot_curves(const std::filesystem::path& folder, const std::string& stem, const CurveFigure& fig,
+FigureFile plot_curves(const FigureFolders& folder, const std::string& stem, const CurveFigure& fig,
                        const std::string& caption);
 
 }  // namespace stf::validation

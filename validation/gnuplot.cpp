@@ -96,6 +96,9 @@ void run_gnuplot(const std::filesystem::path& given_folder, const std::string& s
   if (log.find("No such file") != std::string::npos || log.find("No data in plot") != std::string::npos ||
       log.find("all points y value undefined") != std::string::npos)
     throw FigureError(fmt::format("figure {}: gnuplot reported: {}", stem, tail_of_file(log_path)));
+  // The script and the log served their purpose: the figure's data are in its CSV files.
+  std::filesystem::remove(script_path, ec);
+  std::filesystem::remove(log_path, ec);
 }
 
 }  // namespace stf::validation

@@ -16,7 +16,8 @@ struct FigureError : io::IoError {
 
 /// Writes `stem`.gp into `folder` and runs `gnuplot stem.gp` there (its output goes to stem.log).
 /// The script must write `stem`.png. Throws FigureError if gnuplot cannot start, exits with a
-/// nonzero status, or leaves no non-empty stem.png; the message quotes the end of the log.
+/// nonzero status, or leaves no non-empty stem.png; the message quotes the end of the log. On
+/// success the script and the log are removed (the figure's data are kept as CSV files).
 void run_gnuplot(const std::filesystem::path& folder, const std::string& stem, const std::string& script);
 
 /// The terminal line every figure script starts with (pngcairo, size in pixels).

@@ -91,19 +91,19 @@ std::vector<SlopeFit> slope_fits(const std::vector<ParticleLevel>& levels)
   std::vector<double> n;
   for (const auto& l : levels) n.push_back(double(l.neurons));
   std::vector<SlopeFit> fits;
-  auto add = [&](std::string name, std::vector<double> values) {
-    SlopeFit f{std::move(name), values, fit_log_log(n, values)};
-    fits.push_back(std::move(f));
+  auto add = [&](FitFamily family, const std::string& subject, std::vector<double> values) {
+    static constexpr const char* prefix[] = {"std ", "error ", "W1 ", "exit-time "};
+    fits.push_back({family, subject, prefix[static_cast<int>(family)] + subject, values, fit_log_log(n, values)});
   };
   for (auto id : compared_observables()) {
     std::vector<double> v;
     for (const auto& l : levels) v.push_back(l.sup_std[static_cast<std::size_t>(id)]);
-    add("std " + observable_label(id), v);
+    add(FitFamily::fluctuation, observable_label(id), v);
   }
   for (auto id : compared_observables()) {
     std::vector<double> v;
     for (const auto& l : levels) v.push_back(l.sup_error[static_cast<std::size_t>(id)]);
-    add("error " + observable_label(id), v);
+    add(FitFamily::error, observable_label(id), v);
   }
   if (!levels.empty() && !levels.front().wasserstein.empty()) {
     std::vector<double> wu, wc;
@@ -117,8 +117,8 @@ std::vector<SlopeFit> slope_fits(const std::vector<ParticleLevel>& levels)
       wu.push_back(l.wasserstein.empty() ? 0.0 : su / k);
       wc.push_back(l.wasserstein.empty() ? 0.0 : sc / k);
     }
-    add("W1 potential", wu);
-    add("W1 calcium", wc);
+    add(FitFamily::wasserstein, "potential", wu);
+    add(FitFamily::wasserstein, "calcium", wc);
   }
   std::vector<double> es, ee;
   bool any_exit = false;
@@ -128,8 +128,8 @@ std::vector<SlopeFit> slope_fits(const std::vector<ParticleLevel>& levels)
     any_exit = any_exit || l.exit.summary.has_value();
   }
   if (any_exit) {
-    add("exit-time std", es);
-    add("exit-time mean error", ee);
+    add(FitFamily::exit_time, "std", es);
+    add(FitFamily::exit_time, "mean error", ee);
   }
   return fits;
 }

@@ -69,8 +69,20 @@ struct ParticleLevel {
   bool interrupted = false;
 };
 
-/// A log-log slope in N of one quantity ("std rate", "W1 potential", "exit-time std", ...).
+/// What a slope fit measures against N: one family per figure of the report.
+enum class FitFamily {
+  fluctuation,  // sup over time of the standard deviation across replicas, per observable
+  error,        // sup over time of |ensemble mean - limit|, per observable
+  wasserstein,  // W1 distance of a marginal (potential, calcium) to the limit's
+  exit_time,    // standard deviation and |mean - limit| of the exit time
+};
+
+/// A log-log slope in N of one quantity: a family and its subject (an observable, a marginal, or
+/// "std" / "mean error" for the exit time); `quantity` names both ("std rate", "W1 potential",
+/// "exit-time std", ...) in the report's tables and report.json.
 struct SlopeFit {
+  FitFamily family{};
+  std::string subject;
   std::string quantity;
   std::vector<double> values;               // one per network size
   std::optional<LinearFit> fit;             // nullopt when fewer than two positive values

@@ -50,8 +50,8 @@ struct ReportData {
 /// `interrupted` (every rank agrees on it).
 ReportData run_report_studies(const model::Case& c, const ReportOptions& options, MPI_Comm comm);
 
-/// The figures of the report, written into `folder` (throws FigureError).
-std::vector<FigureFile> make_report_figures(const ReportData& data, const std::filesystem::path& folder);
+/// The figures of the report: PNGs into folder.figures, their data as CSV into folder.data (throws FigureError).
+std::vector<FigureFile> make_report_figures(const ReportData& data, const FigureFolders& folder);
 
 /// report.json: the settings and every number of the tables (non-finite values become null).
 nlohmann::json report_json(const ReportData& data, const std::vector<FigureFile>& figures);

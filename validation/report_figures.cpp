@@ -19,15 +19,17 @@ const solver::DensitySnapshot* snapshot_at(const solver::Solution& s, double t)
   return nullptr;
 }
 
-}  // namespace
 
-std::vector<FigureFile> make_report_figures(const ReportData& data, const std::filesystem::path& folder)
+/// The largest network of the particle study, if any (its replica 0 is drawn over the density).
+const ParticleLevel* largest_network(const ReportData& data)
 {
-  std::vector<FigureFile> figs;
-  const auto& levels = data.particles.levels;
-  const ParticleLevel* largest = levels.empty() ? nullptr : &levels.back();
+  return data.particles.levels.empty() ? nullptr : &data.particles.levels.back();
+}
 
-  // Density of the limit with one replica of the largest network overlaid.
+/// Density of the limit at each report time, with one replica of the largest network overlaid.
+void density_figures(const ReportData& data, const FigureFolders& folder, std::vector<FigureFile>& figs)
+{
+  const ParticleLevel* largest = largest_network(data);
   for (std::size_t k = 0; k < data.sizes.times.size(); ++k) {
     const double t = data.sizes.times[k];
     const auto* snap = snapshot_at(data.mesh.finest, t);
@@ -73,8 +75,12 @@ std::vector<FigureFile> make_report_figures(const ReportData& data, const std::f
                     "replica of the largest network overlaid.",
                     t)));
   }
+}
 
-  // Observables over time.
+/// Each compared observable over time: the limit against the particle means with their bands.
+void observable_figures(const ReportData& data, const FigureFolders& folder, std::vector<FigureFile>& figs)
+{
+  const auto& levels = data.particles.levels;
   for (auto id : {model::ObservableId::rate, model::ObservableId::mean_calcium, model::ObservableId::mean_potential,
                   model::ObservableId::drive}) {
     TimeSeriesFigure f;
@@ -99,83 +105,97 @@ std::vector<FigureFile> make_report_figures(const ReportData& data, const std::f
                                                 "band of +-2 standard errors of that mean.",
                                                 name_of(id))));
   }
+}
 
-  // Convergence in N.
-  auto fit_series = [&](const std::string& prefix) {
-    std::vector<LogLogFigure::Series> out;
-    for (const auto& f : data.particles.fits) {
-      if (f.quantity.rfind(prefix, 0) != 0) continue;
-      LogLogFigure::Series ser;
-      ser.label = f.quantity.substr(prefix.size());
-      for (std::size_t i = 0; i < levels.size() && i < f.values.size(); ++i) {
-        ser.x.push_back(double(levels[i].neurons));
-        ser.y.push_back(f.values[i]);
-      }
-      bool positive = false;
-      for (double v : ser.y) positive = positive || v > 0.0;
-      if (positive) out.push_back(std::move(ser));
+/// One log-log series per fit of `family`, against N (the fits' subjects are the labels).
+std::vector<LogLogFigure::Series> fit_series(const ReportData& data, FitFamily family)
+{
+  const auto& levels = data.particles.levels;
+  std::vector<LogLogFigure::Series> out;
+  for (const auto& f : data.particles.fits) {
+    if (f.family != family) continue;
+    LogLogFigure::Series ser;
+    ser.label = f.subject;
+    for (std::size_t i = 0; i < levels.size() && i < f.values.size(); ++i) {
+      ser.x.push_back(double(levels[i].neurons));
+      ser.y.push_back(f.values[i]);
     }
-    return out;
-  };
-  if (levels.size() >= 2) {
-    LogLogFigure fl{"fluctuations across replicas", "neurons N", "sup over time of the standard deviation",
-                    fit_series("std "), {-0.5}};
-    if (!fl.series.empty())
-      figs.push_back(plot_log_log(folder, "fluctuations", fl,
-                                  "Standard deviation across replicas (sup over time) against N, with the "
-                                  "reference slope -1/2 of the central limit theorem."));
-    LogLogFigure fe{"distance of the particle mean to the limit", "neurons N", "sup over time of |mean - limit|",
-                    fit_series("error "), {-0.5, -1.0}};
-    if (!fe.series.empty())
-      figs.push_back(plot_log_log(folder, "errors", fe,
-                                  "Sup over time of |ensemble mean - limit| against N. It contains the bias, of "
-                                  "order 1/N, and the noise of the mean over R replicas, of order (N R)^(-1/2)."));
-    LogLogFigure fw{"Wasserstein-1 distance of the marginals", "neurons N", "W1 (mean over times and replicas)",
-                    fit_series("W1 "), {-0.5}};
-    if (!fw.series.empty())
-      figs.push_back(plot_log_log(folder, "wasserstein", fw,
-                                  "W1 distance between one replica's empirical marginal and the limit's, averaged "
-                                  "over the snapshot times and the recorded replicas."));
-    LogLogFigure fx{"exit time against N", "neurons N", "exit time", fit_series("exit-time "), {-0.5}};
-    if (!fx.series.empty())
-      figs.push_back(plot_log_log(folder, "exit_convergence", fx,
-                                  "Standard deviation of the exit time and |mean exit time - limit exit time| "
-                                  "against N."));
+    bool positive = false;
+    for (double v : ser.y) positive = positive || v > 0.0;
+    if (positive) out.push_back(std::move(ser));
   }
+  return out;
+}
 
-  // Mesh convergence: differences between successive meshes against the finer mesh's du.
-  if (data.mesh.levels.size() >= 2) {
-    LogLogFigure fm{"mesh study: differences between successive meshes", "potential cell width du of the finer mesh",
-                    "sup over time of |q_{h/2} - q_h|", {}, {1.0, 2.0}};
-    for (const auto& row : data.mesh.observables) {
-      LogLogFigure::Series s;
-      s.label = row.quantity;
-      for (std::size_t k = 0; k < row.differences.size(); ++k) {
-        s.x.push_back(data.mesh.levels[k + 1].du);
-        s.y.push_back(row.differences[k]);
-      }
-      bool positive = false;
-      for (double v : s.y) positive = positive || v > 0.0;
-      if (positive) fm.series.push_back(std::move(s));
+/// The log-log figure of one fit family against N, if it has data.
+void convergence_figure(const ReportData& data, const FigureFolders& folder, std::vector<FigureFile>& figs,
+                        FitFamily family, const std::string& stem, LogLogFigure figure, const std::string& caption)
+{
+  figure.series = fit_series(data, family);
+  if (!figure.series.empty()) figs.push_back(plot_log_log(folder, stem, figure, caption));
+}
+
+/// Convergence in N: fluctuations, distance to the limit, Wasserstein distances, exit times.
+void convergence_in_n_figures(const ReportData& data, const FigureFolders& folder, std::vector<FigureFile>& figs)
+{
+  if (data.particles.levels.size() < 2) return;
+  convergence_figure(data, folder, figs, FitFamily::fluctuation, "fluctuations",
+                     {"fluctuations across replicas", "neurons N", "sup over time of the standard deviation", {}, {-0.5}},
+                     "Standard deviation across replicas (sup over time) against N, with the reference slope -1/2 "
+                     "of the central limit theorem.");
+  convergence_figure(data, folder, figs, FitFamily::error, "errors",
+                     {"distance of the particle mean to the limit", "neurons N", "sup over time of |mean - limit|", {},
+                      {-0.5, -1.0}},
+                     "Sup over time of |ensemble mean - limit| against N. It contains the bias, of order 1/N, and the "
+                     "noise of the mean over R replicas, of order (N R)^(-1/2).");
+  convergence_figure(data, folder, figs, FitFamily::wasserstein, "wasserstein",
+                     {"Wasserstein-1 distance of the marginals", "neurons N", "W1 (mean over times and replicas)", {},
+                      {-0.5}},
+                     "W1 distance between one replica's empirical marginal and the limit's, averaged over the "
+                     "snapshot times and the recorded replicas.");
+  convergence_figure(data, folder, figs, FitFamily::exit_time, "exit_convergence",
+                     {"exit time against N", "neurons N", "exit time", {}, {-0.5}},
+                     "Standard deviation of the exit time and |mean exit time - limit exit time| against N.");
+}
+
+/// Mesh convergence: differences between successive meshes against the finer mesh's du.
+void mesh_convergence_figure(const ReportData& data, const FigureFolders& folder, std::vector<FigureFile>& figs)
+{
+  if (data.mesh.levels.size() < 2) return;
+  LogLogFigure fm{"mesh study: differences between successive meshes", "potential cell width du of the finer mesh",
+                  "sup over time of |q_{h/2} - q_h|", {}, {1.0, 2.0}};
+  for (const auto& row : data.mesh.observables) {
+    LogLogFigure::Series s;
+    s.label = row.quantity;
+    for (std::size_t k = 0; k < row.differences.size(); ++k) {
+      s.x.push_back(data.mesh.levels[k + 1].du);
+      s.y.push_back(row.differences[k]);
     }
-    if (data.mesh.exit_time) {
-      LogLogFigure::Series s;
-      s.label = "exit time";
-      for (std::size_t k = 0; k < data.mesh.exit_time->differences.size(); ++k) {
-        s.x.push_back(data.mesh.levels[k + 1].du);
-        s.y.push_back(data.mesh.exit_time->differences[k]);
-      }
-      bool positive = false;
-      for (double v : s.y) positive = positive || v > 0.0;
-      if (positive) fm.series.push_back(std::move(s));
-    }
-    if (!fm.series.empty())
-      figs.push_back(plot_log_log(folder, "mesh_convergence", fm,
-                                  "Differences between the limit on successive meshes (h and h/2 in both u and c) "
-                                  "against the cell width, with reference slopes 1 and 2."));
+    bool positive = false;
+    for (double v : s.y) positive = positive || v > 0.0;
+    if (positive) fm.series.push_back(std::move(s));
   }
+  if (data.mesh.exit_time) {
+    LogLogFigure::Series s;
+    s.label = "exit time";
+    for (std::size_t k = 0; k < data.mesh.exit_time->differences.size(); ++k) {
+      s.x.push_back(data.mesh.levels[k + 1].du);
+      s.y.push_back(data.mesh.exit_time->differences[k]);
+    }
+    bool positive = false;
+    for (double v : s.y) positive = positive || v > 0.0;
+    if (positive) fm.series.push_back(std::move(s));
+  }
+  if (!fm.series.empty())
+    figs.push_back(plot_log_log(folder, "mesh_convergence", fm,
+                                "Differences between the limit on successive meshes (h and h/2 in both u and c) "
+                                "against the cell width, with reference slopes 1 and 2."));
+}
 
-  // Exit-time histograms.
+/// Exit-time histograms of each network size, with the limit's exit time.
+void exit_time_figure(const ReportData& data, const FigureFolders& folder, std::vector<FigureFile>& figs)
+{
+  const auto& levels = data.particles.levels;
   HistogramFigure fh;
   fh.title = "exit times of the replicas";
   fh.xlabel = "exit time";
@@ -195,6 +215,18 @@ std::vector<FigureFile> make_report_figures(const ReportData& data, const std::f
                                    "Distribution of the exit time from the memory region for each N, with the limit's "
                                    "exit time (dashed)."));
   }
+}
+
+}  // namespace
+
+std::vector<FigureFile> make_report_figures(const ReportData& data, const FigureFolders& folder)
+{
+  std::vector<FigureFile> figs;
+  density_figures(data, folder, figs);
+  observable_figures(data, folder, figs);
+  convergence_in_n_figures(data, folder, figs);
+  mesh_convergence_figure(data, folder, figs);
+  exit_time_figure(data, folder, figs);
   return figs;
 }
 

@@ -1,6 +1,7 @@
 // report.html: one self-contained page (figures embedded as base64 PNG data URIs) with the
 // tables of report.json and short explanations; and the closing note that sums it up.
 #include <optional>
+#include <cctype>
 #include <cmath>
 #include <fmt/core.h>
 
@@ -28,6 +29,41 @@ std::string esc(const std::string& s)
   return o;
 }
 
+/// Escaped plain text with its exponents typeset: "N^(-1/2)", "N^-0.48" and "2^p" become
+/// N<sup>-1/2</sup>, N<sup>-0.48</sup> and 2<sup>p</sup> (the plain text goes to stdout and report.json).
+std::string prose(const std::string& plain)
+{
+  const std::string e = esc(plain);
+  std::string o;
+  for (std::size_t i = 0; i < e.size(); ++i) {
+    if (e[i] != '^' || i + 1 >= e.size()) {
+      o += e[i];
+      continue;
+    }
+    std::size_t start = i + 1, end = start;
+    if (e[start] == '(') {
+      end = e.find(')', start);
+      if (end == std::string::npos) {
+        o += e[i];
+        continue;
+      }
+      o += "<sup>" + e.substr(start + 1, end - start - 1) + "</sup>";
+      i = end;
+      continue;
+    }
+    if (e[end] == '-' || e[end] == '+') ++end;
+    while (end < e.size() && (std::isalnum(static_cast<unsigned char>(e[end])) || e[end] == '.' || e[end] == '/')) ++end;
+    if (end > start && e[end - 1] == '.') --end;  // a full stop ends the sentence, not the exponent
+    if (end == start) {
+      o += e[i];
+      continue;
+    }
+    o += "<sup>" + e.substr(start, end - start) + "</sup>";
+    i = end - 1;
+  }
+  return o;
+}
+
 // Numbers for the HTML tables (a dash where there is none) and for plain text (the closing note goes
 // to stdout and report.json as well, and is escaped when it enters the HTML).
 std::string g(double v) { return std::isfinite(v) ? fmt::format("{:.4g}", v) : std::string("&ndash;"); }
@@ -49,10 +85,10 @@ std::string table(const std::vector<std::string>& head, const std::vector<std::v
   return s + "</table>\n";
 }
 
-const SlopeFit* find_fit(const ReportData& d, const std::string& q)
+const SlopeFit* find_fit(const ReportData& d, FitFamily family, const std::string& subject)
 {
   for (const auto& f : d.particles.fits)
-    if (f.quantity == q) return &f;
+    if (f.family == family && f.subject == subject) return &f;
   return nullptr;
 }
 
@@ -84,7 +120,7 @@ std::string closing_note(const ReportData& d)
                        "calcium (last mesh difference over 2^p - 1); distances near that level cannot be attributed "
                        "to the particles. ",
                        text(*mesh_rate), text(*mesh_calcium));
-    if (const auto* f = find_fit(d, "std rate"); f && f->fit)
+    if (const auto* f = find_fit(d, FitFamily::fluctuation, name_of(model::ObservableId::rate)); f && f->fit)
       s += fmt::format("The fluctuations of the rate across replicas scale like N^{} (95% interval [{}, {}]; the "
                        "central limit theorem predicts -0.5). ",
                        text(f->fit->slope), text(f->fit->ci_low), text(f->fit->ci_high));
@@ -128,7 +164,7 @@ std::string report_html(const ReportData& d, const std::vector<FigureFile>& figu
                    "<code>report.json</code>.</p>\n",
                    esc(io::stf_version), esc(io::stf_git_hash), d.sizes.quick ? ", <b>quick study</b> (reduced sizes)" : "",
                    d.wall_seconds);
-  h += "<div class=\"note\"><b>Summary.</b> " + esc(d.closing_note) + "</div>\n";
+  h += "<div class=\"note\"><b>Summary.</b> " + prose(d.closing_note) + "</div>\n";
 
   // Mesh study.
   h += "<h2>Mesh study of the limit</h2>\n<p>The limit density is computed on meshes refined by two in both the "
@@ -202,8 +238,11 @@ std::string report_html(const ReportData& d, const std::vector<FigureFile>& figu
       frows.push_back({f.quantity, f.fit ? g(f.fit->slope) : "&ndash;",
                        f.fit ? "[" + g(f.fit->ci_low) + ", " + g(f.fit->ci_high) + "]" : "&ndash;",
                        f.fit ? std::to_string(f.fit->points) : "0"});
-    h += "<p>Slopes of log-log least-squares fits against N, with 95% confidence intervals from Student's t "
-         "(with three sizes there is one degree of freedom, so the intervals are wide).</p>\n";
+    h += fmt::format("<p>Slopes of log-log least-squares fits against N, with 95% confidence intervals from "
+                     "Student's t with n &minus; 2 degrees of freedom for a fit through n sizes ({} sizes here, so "
+                     "{} degree{} of freedom; the intervals are wide when there are few).</p>\n",
+                     d.particles.levels.size(), d.particles.levels.size() < 2 ? 0 : d.particles.levels.size() - 2,
+                     d.particles.levels.size() == 3 ? "" : "s");
     h += table({"quantity", "slope", "95% interval", "points"}, frows);
   }
 
@@ -231,20 +270,25 @@ std::string report_html(const ReportData& d, const std::vector<FigureFile>& figu
   h += "<h2>Figures</h2>\n";
   for (const auto& f : figures) {
     h += "<figure><img src=\"" + png_data_uri(figure_folder / f.file) + "\" alt=\"" + esc(f.file) + "\">";
-    h += "<figcaption>" + esc(f.caption) + " (<code>figures/" + esc(f.file) + "</code>)</figcaption></figure>\n";
+    std::string files = "<code>figures/" + esc(f.file) + "</code>";
+    for (const auto& csv : f.data) files += ", <code>data/" + esc(csv) + "</code>";
+    h += "<figcaption>" + prose(f.caption) + " (" + files + ")</figcaption></figure>\n";
   }
   h += "<h2>Case</h2>\n<pre>" + esc(model::to_toml(d.study_case)) + "</pre>\n";
-  h += "<h2>Closing note</h2>\n<p>" + esc(d.closing_note) + "</p>\n</body>\n</html>\n";
+  h += "<h2>Closing note</h2>\n<p>" + prose(d.closing_note) + "</p>\n</body>\n</html>\n";
   return h;
 }
 
 void write_report(const ReportData& data, const io::OutputFolder& folder)
 {
   const auto fig_dir = folder.file("figures");
-  std::error_code ec;
-  std::filesystem::create_directories(fig_dir, ec);
-  if (ec) throw io::IoError("cannot create " + fig_dir.string() + ": " + ec.message());
-  const auto figures = make_report_figures(data, fig_dir);
+  const auto data_dir = folder.file("data");
+  for (const auto& dir : {fig_dir, data_dir}) {
+    std::error_code ec;
+    std::filesystem::create_directories(dir, ec);
+    if (ec) throw io::IoError("cannot create " + dir.string() + ": " + ec.message());
+  }
+  const auto figures = make_report_figures(data, {fig_dir, data_dir});
   io::write_text_file(folder.file("report.json"), report_json(data, figures).dump(2) + "\n");
   io::write_text_file(folder.file("report.html"), report_html(data, figures, fig_dir));
   io::write_text_file(folder.file("case.toml"), model::to_toml(data.study_case));

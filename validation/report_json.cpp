@@ -143,7 +143,11 @@ json report_json(const ReportData& d, const std::vector<FigureFile>& figures)
                 {"wall_seconds", number(d.mesh.finest.wall_seconds)},
                 {"exit_time", number(d.limit.exit_time)}};
   json figs = json::array();
-  for (const auto& f : figures) figs.push_back({{"file", "figures/" + f.file}, {"caption", f.caption}});
+  for (const auto& f : figures) {
+    json data = json::array();
+    for (const auto& csv : f.data) data.push_back("data/" + csv);
+    figs.push_back({{"file", "figures/" + f.file}, {"caption", f.caption}, {"data", data}});
+  }
   j["figures"] = figs;
   j["closing_note"] = d.closing_note;
   return j;

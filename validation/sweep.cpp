@@ -69,13 +69,14 @@ SweepResult run_sweep(const std::filesystem::path& case_file, const std::vector<
   r.observables = options.observables;
   // Validate every value before running any (bad input fails fast, NEST's way).
   std::vector<model::Case> cases;
+  const model::SectionsUsed used{.solver = true, .report = false};  // a sweep runs the limit and particles, not the report
   for (double v : spec.values()) {
     auto ov = overrides;
     ov.push_back(fmt::format("{}={}", spec.key, v));
-    cases.push_back(model::read_case(case_file, ov));
+    cases.push_back(model::read_case(case_file, ov, used));
   }
   r.case_name = cases.front().name;
-  r.base_case = model::read_case(case_file, overrides);
+  r.base_case = model::read_case(case_file, overrides, used);
   r.overrides = overrides;
   for (std::size_t k = 0; k < cases.size(); ++k) {
     if (solver::stop_requested_on_any_rank(options.stop, comm)) {  // before the next collective solve

@@ -19,7 +19,9 @@ TEST_CASE("exit_times.csv leaves the exit empty for a replica that did not exit;
   r.mean.resize(2);
   r.stderr_.assign(2, model::Observables{});
   r.stderr_[1][model::ObservableId::rate] = std::nan("");
-  r.replicas = {{2.5, 10, 30.0, {}}, {std::nullopt, 4, 30.0, {}}, {3.5, 12, 30.0, {}}};
+  r.replicas = {{2.5, 10, 30.0, {}, {{0.25, 3}}, {}}, {std::nullopt, 4, 30.0, {}, {}, {}}, {3.5, 12, 30.0, {}, {{0.5, 1}}, {}}};
+  r.replicas[1].observables.resize(2);
+  r.replicas[1].observables[1][model::ObservableId::rate] = 0.75;
   r.total_spikes = 26;
   r.total_proposals = 40;
   r.wall_seconds = 2.0;
@@ -31,6 +33,11 @@ TEST_CASE("exit_times.csv leaves the exit empty for a replica that did not exit;
   o.neurons = 10;
   o.replicas = 3;
   const auto j = nlohmann::json::parse(particles::summary_json(c, o, r));
+  CHECK(particles::spikes_csv(r) == "replica,t,neuron\n0,0.25,3\n2,0.5,1\n");
+  CHECK(particles::trajectories_csv(r) ==
+        "replica,t,rate,drive,mean_potential,mean_calcium,var_potential,var_calcium,mass\n1,0,0,0,0,0,0,0,0\n"
+        "1,0.5,0.75,0,0,0,0,0,0\n");
+  CHECK(j["exit_time"]["quantiles"]["q50"].get<double>() == doctest::Approx(3.0));
   CHECK(j["exit_time"]["mean"].get<double>() == doctest::Approx(3.0));
   CHECK(j["exit_time"]["fraction_exited"].get<double>() == doctest::Approx(2.0 / 3.0));
   CHECK(j["exit_time"]["std"].get<double>() == doctest::Approx(std::sqrt(0.5)));

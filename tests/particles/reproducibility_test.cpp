@@ -29,12 +29,17 @@ void require_identical(const particles::EnsembleResult& a, const particles::Ense
     REQUIRE(a.replicas[k].exit_time.has_value() == b.replicas[k].exit_time.has_value());
     if (a.replicas[k].exit_time) REQUIRE(same_bits(*a.replicas[k].exit_time, *b.replicas[k].exit_time));
     REQUIRE(a.replicas[k].spikes == b.replicas[k].spikes);
+    REQUIRE(a.replicas[k].raster == b.replicas[k].raster);
+    REQUIRE(a.replicas[k].observables.size() == b.replicas[k].observables.size());
+    for (std::size_t s = 0; s < a.replicas[k].observables.size(); ++s)
+      for (std::size_t j = 0; j < model::observable_count; ++j)
+        REQUIRE(same_bits(a.replicas[k].observables[s].values[j], b.replicas[k].observables[s].values[j]));
   }
-  REQUIRE(a.raster == b.raster);
   REQUIRE(a.total_spikes == b.total_spikes);
   CHECK(particles::observables_csv(a) == particles::observables_csv(b));
   CHECK(particles::exit_times_csv(a) == particles::exit_times_csv(b));
   CHECK(particles::spikes_csv(a) == particles::spikes_csv(b));
+  CHECK(particles::trajectories_csv(a) == particles::trajectories_csv(b));
 }
 
 }  // namespace
@@ -47,7 +52,8 @@ TEST_CASE("outputs are bit-identical for any number of ranks and for repeated ru
   o.neurons = 300;
   o.replicas = 7;  // not a multiple of the rank count
   o.seed = 4242;
-  o.raster = true;
+  o.raster_replicas = 3;  // replicas run on different ranks
+  o.trajectories = true;
   int rank = 0, size = 1;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);
   MPI_Comm_size(MPI_COMM_WORLD, &size);

@@ -2,6 +2,8 @@
 // section with finite numbers, and report.html embeds every figure that report.json lists.
 #include <doctest/doctest.h>
 
+#include <cctype>
+
 #include <cmath>
 #include <cstdlib>
 #include <filesystem>
@@ -132,6 +134,19 @@ TEST_CASE("stf report --quick writes a complete report.json and a self-contained
     const fs::path png = out / f["file"].get<std::string>();
     REQUIRE(fs::exists(png));
     CHECK(html.find(stf::validation::png_data_uri(png)) != std::string::npos);
+    // Its numbers: CSV files in data/ with a header of at least two columns.
+    REQUIRE(!f["data"].empty());
+    for (const auto& csv : f["data"]) {
+      const fs::path path = out / csv.get<std::string>();
+      CAPTURE(path.string());
+      REQUIRE(fs::exists(path));
+      const std::string text = read_text(path);
+      const std::string header = text.substr(0, text.find('\n'));
+      CHECK(header.find(',') != std::string::npos);
+      CHECK(!header.empty());
+      CHECK(std::isalpha(static_cast<unsigned char>(header.front())));  // names, not numbers
+    }
   }
+  for (const auto& entry : fs::directory_iterator(out / "figures")) CHECK(entry.path().extension() == ".png");
   CHECK(html.find("</html>") != std::string::npos);
 }

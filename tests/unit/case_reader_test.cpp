@@ -285,3 +285,27 @@ TEST_CASE("scales that overflow a double, work without end and memory beyond the
   // The boundaries themselves are accepted.
   CHECK_NOTHROW(read_case_text(minimal, "t.toml", {"model.w1=1e3", "model.leak_U.alpha=1e6"}));
 }
+
+TEST_CASE("a section's times are checked against time.end only by the commands that read it")
+{
+  const std::string text = minimal + "[report]\ntimes = [2.5]\n[solver]\nsnapshots = [2.5]\n";
+  const std::vector<std::string> shorter{"time.end=2"};
+  // stf check and stf report read [report]: the time beyond the horizon is an error there.
+  const InputError all = error_of(text, shorter);
+  CHECK(all.key() == "solver.snapshots");
+  CHECK_THROWS_AS((void)read_case_text(text, "t.toml", shorter, SectionsUsed{.solver = false, .report = true}), InputError);
+  // stf run reads [solver] but not [report]; stf simulate reads neither.
+  CHECK_THROWS_AS((void)read_case_text(text, "t.toml", shorter, SectionsUsed{.solver = true, .report = false}), InputError);
+  const Case simulate = read_case_text(text, "t.toml", shorter, SectionsUsed{.solver = false, .report = false});
+  CHECK(simulate.time.end == 2.0);
+  const Case run = read_case_text(minimal + "[report]\ntimes = [2.5]\n", "t.toml", shorter,
+                                  SectionsUsed{.solver = true, .report = false});
+  CHECK(run.report.times == std::vector<double>{2.5});
+  // A misspelt key is an error in every section, read or not.
+  const std::string typo = minimal + "[report]\ntimez = [1.0]\n";
+  CHECK_THROWS_AS((void)read_case_text(typo, "t.toml", {}, SectionsUsed{.solver = false, .report = false}), InputError);
+  // Negative times are wrong whatever the horizon.
+  CHECK_THROWS_AS((void)read_case_text(minimal + "[report]\ntimes = [-1.0]\n", "t.toml", {},
+                                       SectionsUsed{.solver = false, .report = false}),
+                  InputError);
+}

@@ -1,6 +1,8 @@
 // Every figure kind runs through gnuplot and yields a PNG; failures are errors, not omissions.
 #include <doctest/doctest.h>
 
+#include <algorithm>
+
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -56,11 +58,16 @@ TEST_CASE("each figure kind produces a PNG")
   h.c0 = -0.2;
   plot_density_heatmap(tmp.path, "heat_moved", h, "c");
   CHECK(is_png(tmp.path / "heat_moved.png"));
-  std::ifstream grid(tmp.path / "heat_moved_density.dat");
-  double u = 0.0, c = 0.0;
-  grid >> u >> c;
+  std::ifstream grid(tmp.path / "heat_moved_density.csv");
+  std::string header;
+  std::getline(grid, header);
+  CHECK(header == "u,c,density");
+  double u = 0.0, c = 0.0, rho = 0.0;
+  char comma = 0;
+  grid >> u >> comma >> c >> comma >> rho;
   CHECK(u == doctest::Approx(0.05));
   CHECK(c == doctest::Approx(0.05));
+  CHECK(rho == doctest::Approx(1.0 / (0.1 * 0.5)));  // cell (0, 0): mass 1 over its area
 
   TimeSeriesFigure ts;
   ts.title = "rate";
@@ -98,6 +105,27 @@ TEST_CASE("each figure kind produces a PNG")
   cf.curves.push_back({"N = 100", {5.0, 10.0}, {1.1, 1.9}, {0.1, 0.2}});
   plot_curves(tmp.path, "curve", cf, "c");
   CHECK(is_png(tmp.path / "curve.png"));
+
+  // Each figure's numbers are CSV files with a header naming its columns; gnuplot's scripts, logs
+  // and .dat files are not left behind.
+  const std::pair<const char*, const char*> headers[] = {
+      {"heat_density.csv", "u,c,density"},   {"heat_particles.csv", "u,c"},
+      {"heat_atoms.csv", "u,c,weight"},      {"series.csv", "series,t,value,minus_2_stderr,plus_2_stderr"},
+      {"loglog.csv", "series,x,y"},          {"hist.csv", "series,bin_low,bin_high,count,density"},
+      {"curve.csv", "series,x,y,yerr"}};
+  for (const auto& [file, columns] : headers) {
+    CAPTURE(file);
+    std::ifstream in(tmp.path / file);
+    std::string first, second;
+    std::getline(in, first);
+    std::getline(in, second);
+    CHECK(first == columns);
+    CHECK(std::count(second.begin(), second.end(), ',') == std::count(first.begin(), first.end(), ','));
+  }
+  for (const auto& entry : fs::directory_iterator(tmp.path)) {
+    const auto ext = entry.path().extension();
+    CHECK_MESSAGE((ext == ".png" || ext == ".csv"), entry.path().string());
+  }
 }
 
 TEST_CASE("a failing gnuplot script or an empty figure is an error")
