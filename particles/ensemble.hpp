@@ -22,6 +22,9 @@ struct SimulationOptions {
   long replicas = 10;
   std::uint64_t seed = 1;
   bool whole_horizon = false;
+  /// Only exit times are asked for: each replica stops at its exit, and the ensemble has no mean
+  /// observables (mean and stderr_ empty).
+  bool exit_only = false;
   std::vector<double> snapshot_times;       // times at which to record every neuron's (U, C)
   long snapshot_replicas = 1;               // replicas 0..k-1 record snapshots
   bool raster = false;                      // record replica 0's spikes (t, neuron)

@@ -90,6 +90,35 @@ void NeuronState::materialise(long begin, long end, double* u, double* c) const 
   }
 }
 
+void NeuronState::materialise_at(double s, long begin, long end, double* u, double* c) const noexcept
+{
+  const long m = end - begin, st = stride_;
+  if (u_exp_) {
+    // No kick and no input since s: Shat is the same, only E moves.
+    const double E = alpha_ > 0.0 ? std::exp(-alpha_ * (s - t_E_)) : 1.0, sh = shared_;
+    const double* a = data() + st * begin;
+    for (long j = 0; j < m; ++j) {
+      const double v = E * (sh + a[st * j]);
+      u[j] = v > 0.0 ? v : 0.0;
+    }
+  } else {
+    // X' = I - alpha = -alpha with no input.
+    const double x = shared_ + alpha_ * (t_ - s);
+    for (long j = 0; j < m; ++j) u[j] = linear_potential_at(begin + j, x);
+  }
+  const double* g = data() + st * begin + st - 1;
+  if (c_exp_) {
+    const double f = std::exp(-beta_ * (s - t_C_));
+    for (long j = 0; j < m; ++j) c[j] = g[st * j] * f;
+  } else {
+    const double bt = beta_ * s;
+    for (long j = 0; j < m; ++j) {
+      const double v = g[st * j] - bt;
+      c[j] = v > 0.0 ? v : 0.0;
+    }
+  }
+}
+
 void NeuronState::rebase() noexcept
 {
   if (u_exp_) {
