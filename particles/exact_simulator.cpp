@@ -253,11 +253,11 @@ void ExactReplica::start_window()
   kick_estimate_ = p_.kick_weight(s.max_calcium + 1.0) / static_cast<double>(n_);
   if (track_events_) tracker_.observe(state_, o);
   state_.rebase();
-  // Window length: a quarter of the time over which the potentials decay by e or the population
+  // Window length: the time over which the potentials decay by e or the population
   // fires once per neuron, so that a sweep costs less than the spikes it serves and the bounds stay
   // close to the rates. A function of the replica's own state only.
   const double pace = std::max({p_.leak_U.rate, o.rate(), drive_estimate_ / std::max(1.0, s.max_calcium + 1.0), 1e-3});
-  window_end_ = t + 0.25 / pace;
+  window_end_ = t + 1.0 / pace;
   // dU/dt <= I(t) for both leak laws: no potential rises by more than the integral of I.
   window_input_rise_ = p_.input.is_zero() ? 0.0 : model::flow_through(
       model::LeakLaw{model::LeakKind::exponential, 0.0}, 0.0, t, window_end_, p_.input);

@@ -27,7 +27,9 @@ void NeuronState::advance_to(double t) noexcept
       // Shat' = I / E: integral of I exp(alpha (s - t_E)) over [t_, t1].
       if (input_ != 0.0)
         shared_ += alpha_ > 0.0 ? input_ * std::expm1(alpha_ * h) / (alpha_ * E_) : input_ * h;
-      E_ = alpha_ > 0.0 ? std::exp(-alpha_ * (t1 - t_E_)) : 1.0;
+      // Past exp(-746) the value is exactly 0: skip libm's slow underflow path (silent tails).
+      const double x = alpha_ * (t1 - t_E_);
+      E_ = alpha_ > 0.0 ? (x > 746.0 ? 0.0 : std::exp(-x)) : 1.0;
     } else {
       shared_ += (input_ - alpha_) * h;
     }
