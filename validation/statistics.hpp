@@ -76,6 +76,13 @@ GoodnessOfFit anderson_darling_normal(std::vector<double> x);
 /// p = (1 + #{D_b >= D}) / (1 + draws).
 GoodnessOfFit ks_exponential(std::vector<double> x, long draws = 999, unsigned long long seed = 12345);
 
+/// The same test when `censored` further runs were still inside at `horizon` (type I censoring):
+/// the exits are compared with Exp(m) conditioned on tau <= horizon, m the censored
+/// maximum-likelihood mean (total time on test / exits); the p-value is from a parametric bootstrap
+/// that censors and re-estimates m in each draw. With censored = 0 it is ks_exponential.
+GoodnessOfFit ks_exponential_censored(std::vector<double> exits, long censored, double horizon, long draws = 999,
+                                      unsigned long long seed = 12345);
+
 /// Maximum-likelihood mean of an exponential law from right-censored data: each run i was watched
 /// up to time[i], and exited there if exited[i] (else it was still inside at time[i]). The estimate
 /// is the total time on test over the number of exits, d; the interval at `level` is the chi-square

@@ -169,6 +169,12 @@ TEST_CASE("censored exponential samples: the maximum-likelihood mean recovers th
   const auto km = kaplan_meier(time, exited);
   REQUIRE(!km.empty());
   CHECK(std::abs(km.back().survival - std::exp(-horizon / mean)) <= 3.0 * km.back().stderr_);
+  // The exits of a censored exponential sample follow the truncated law (KS passes); those of a
+  // uniform law censored the same way do not.
+  CHECK(ks_exponential_censored(finished, m.censored, horizon, 499, 9).p_value > 0.01);
+  std::vector<double> flat;
+  for (int k = 0; k < 1100; ++k) flat.push_back(horizon * d.uniform());
+  CHECK(ks_exponential_censored(flat, 900, horizon, 499, 9).p_value < 0.01);
   // No exit at all: an infinite estimate with a finite lower end.
   const CensoredMean none = censored_exponential_mean({5.0, 5.0}, {false, false});
   CHECK(std::isinf(none.mean));
