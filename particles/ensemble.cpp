@@ -128,7 +128,7 @@ EnsembleResult simulate_ensemble(const model::Case& c, const SimulationOptions& 
     ReplicaRequest req;
     req.neurons = o.neurons;
     req.seed = o.seed;
-    req.replica = static_cast<std::uint64_t>(k);
+    req.replica = static_cast<std::uint64_t>(o.first_replica + k);
     req.sample_times = times;
     req.whole_horizon = o.whole_horizon;
     req.exit_only = o.exit_only;

@@ -20,6 +20,7 @@ namespace stf::particles {
 struct SimulationOptions {
   long neurons = 1000;
   long replicas = 10;
+  long first_replica = 0;                   // replicas first_replica .. first_replica + replicas - 1
   std::uint64_t seed = 1;
   bool whole_horizon = false;
   /// Only exit times are asked for: each replica stops at its exit, and the ensemble has no mean
