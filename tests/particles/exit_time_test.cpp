@@ -120,7 +120,7 @@ TEST_CASE("exit times do not depend on time.sample: memory case, N = 100")
 
 TEST_CASE("exit times do not depend on time.sample: persistent activity, N = 10")
 {
-  require_same_exits("persistent.toml", {}, 10, 4);
+  require_same_exits("persistent.toml", {"time.end=400.0"}, 10, 4);
 }
 
 TEST_CASE("the exit time is the first crossing found by a brute-force scan of the spike train")

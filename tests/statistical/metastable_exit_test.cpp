@@ -41,7 +41,7 @@ Exits exits(const std::string& file, std::vector<std::string> overrides, long ne
 
 TEST_CASE("persistent case: exit times at N = 10 are exponential (KS at level 1 %, estimated mean)")
 {
-  const Exits e = exits("persistent.toml", {}, 10, 300);
+  const Exits e = exits("persistent.toml", {"time.end=400.0"}, 10, 300);
   // With a mean near 45 and the horizon at 400, a censored run has probability about 1e-4.
   CHECK(e.censored == 0);
   REQUIRE(e.times.size() >= 290);
