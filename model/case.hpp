@@ -56,6 +56,11 @@ struct ReportSettings {
   std::vector<long> neurons{100, 1000, 10000, 100000};  // four sizes: slopes with two degrees of freedom
   long replicas = 40;
   std::vector<double> times;                 // Wasserstein and snapshot times; default end/4, end/2, 3end/4
+  // The exit-time law over N: its sizes (default: `neurons`), the standard error asked of each
+  // mean exit time, and the wall-time budget per size that caps the replicas.
+  std::vector<long> exit_neurons;
+  double exit_precision = 1e-3;
+  double exit_budget = 20.0;                 // seconds per size
 };
 
 struct Case {

@@ -283,6 +283,7 @@ void read_report(std::optional<TableReader> t, Case& c, bool used)
 {
   ReportSettings& r = c.report;
   r.times = {c.time.end / 4.0, c.time.end / 2.0, 3.0 * c.time.end / 4.0};
+  r.exit_neurons = r.neurons;
   if (!t) return;
   r.mesh_levels = t->integer_or("mesh_levels", r.mesh_levels);
   if (r.mesh_levels < 2 || r.mesh_levels > 8) throw t->error("mesh_levels", "must be between 2 and 8");
@@ -298,6 +299,14 @@ void read_report(std::optional<TableReader> t, Case& c, bool used)
   for (double x : r.times)
     if (!(x >= 0.0) || (used && !(x <= c.time.end)))
       throw t->error("times", fmt::format("time {} is outside [0, time.end] (read by stf report only)", x));
+  r.exit_neurons = t->integer_list_or("exit_neurons", r.neurons);
+  if (r.exit_neurons.empty()) throw t->error("exit_neurons", "needs at least one network size");
+  for (std::size_t i = 0; i < r.exit_neurons.size(); ++i) {
+    if (r.exit_neurons[i] < 2) throw t->error("exit_neurons", "each network needs at least 2 neurons");
+    if (i && r.exit_neurons[i] <= r.exit_neurons[i - 1]) throw t->error("exit_neurons", "sizes must increase");
+  }
+  r.exit_precision = t->positive("exit_precision", t->number_or("exit_precision", r.exit_precision));
+  r.exit_budget = t->positive("exit_budget", t->number_or("exit_budget", r.exit_budget));
   t->finish();
 }
 

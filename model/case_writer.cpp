@@ -155,6 +155,9 @@ std::string to_toml(const Case& c)
   line(fmt::format("neurons = {}", list(c.report.neurons)));
   line(fmt::format("replicas = {}", c.report.replicas));
   line(fmt::format("times = {}", list(c.report.times)));
+  line(fmt::format("exit_neurons = {}", list(c.report.exit_neurons)));
+  line(fmt::format("exit_precision = {}", c.report.exit_precision));
+  line(fmt::format("exit_budget = {}", c.report.exit_budget));
   return out;
 }
 

@@ -128,9 +128,10 @@ EnsembleResult simulate_ensemble(const model::Case& c, const SimulationOptions& 
     ReplicaRequest req;
     req.neurons = o.neurons;
     req.seed = o.seed;
-    req.replica = static_cast<std::uint64_t>(k);
+    req.replica = static_cast<std::uint64_t>(o.first_replica + k);
     req.sample_times = times;
     req.whole_horizon = o.whole_horizon;
+    req.exit_only = o.exit_only;
     if (k < o.snapshot_replicas) req.snapshot_times = o.snapshot_times;
     req.raster = k < o.raster_replicas;
     req.stop = o.stop;
@@ -181,7 +182,7 @@ EnsembleResult simulate_ensemble(const model::Case& c, const SimulationOptions& 
     if (result.interrupted) continue;  // keep draining the other ranks' messages
     ++completed;
     // Welford's update in replica order.
-    for (std::size_t s = 0; s < samples; ++s)
+    for (std::size_t s = 0; s < samples && !o.exit_only; ++s)
       for (std::size_t j = 0; j < model::observable_count; ++j) {
         const double x = r.observables[s].values[j];
         double& mean = result.mean[s].values[j];
@@ -203,7 +204,7 @@ EnsembleResult simulate_ensemble(const model::Case& c, const SimulationOptions& 
       result.stderr_[s].values[j] =
           completed > 1 ? std::sqrt(m2[s].values[j] / static_cast<double>(completed - 1) / static_cast<double>(completed))
                         : std::numeric_limits<double>::quiet_NaN();
-  if (completed == 0) {
+  if (completed == 0 || o.exit_only) {
     result.mean.clear();
     result.stderr_.clear();
   }

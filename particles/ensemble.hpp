@@ -20,8 +20,12 @@ namespace stf::particles {
 struct SimulationOptions {
   long neurons = 1000;
   long replicas = 10;
+  long first_replica = 0;                   // replicas first_replica .. first_replica + replicas - 1
   std::uint64_t seed = 1;
   bool whole_horizon = false;
+  /// Only exit times are asked for: each replica stops at its exit, and the ensemble has no mean
+  /// observables (mean and stderr_ empty).
+  bool exit_only = false;
   std::vector<double> snapshot_times;       // times at which to record every neuron's (U, C)
   long snapshot_replicas = 1;               // replicas 0..k-1 record snapshots
   long raster_replicas = 0;                 // replicas 0..k-1 record every spike (t, neuron)

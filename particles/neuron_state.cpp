@@ -27,7 +27,9 @@ void NeuronState::advance_to(double t) noexcept
       // Shat' = I / E: integral of I exp(alpha (s - t_E)) over [t_, t1].
       if (input_ != 0.0)
         shared_ += alpha_ > 0.0 ? input_ * std::expm1(alpha_ * h) / (alpha_ * E_) : input_ * h;
-      E_ = alpha_ > 0.0 ? std::exp(-alpha_ * (t1 - t_E_)) : 1.0;
+      // Past exp(-746) the value is exactly 0: skip libm's slow underflow path (silent tails).
+      const double x = alpha_ * (t1 - t_E_);
+      E_ = alpha_ > 0.0 ? (x > 746.0 ? 0.0 : std::exp(-x)) : 1.0;
     } else {
       shared_ += (input_ - alpha_) * h;
     }
@@ -83,6 +85,35 @@ void NeuronState::materialise(long begin, long end, double* u, double* c) const 
     for (long j = 0; j < m; ++j) c[j] = g[st * j] * f;
   } else {
     const double bt = beta_ * t_;
+    for (long j = 0; j < m; ++j) {
+      const double v = g[st * j] - bt;
+      c[j] = v > 0.0 ? v : 0.0;
+    }
+  }
+}
+
+void NeuronState::materialise_at(double s, long begin, long end, double* u, double* c) const noexcept
+{
+  const long m = end - begin, st = stride_;
+  if (u_exp_) {
+    // No kick and no input since s: Shat is the same, only E moves.
+    const double E = alpha_ > 0.0 ? std::exp(-alpha_ * (s - t_E_)) : 1.0, sh = shared_;
+    const double* a = data() + st * begin;
+    for (long j = 0; j < m; ++j) {
+      const double v = E * (sh + a[st * j]);
+      u[j] = v > 0.0 ? v : 0.0;
+    }
+  } else {
+    // X' = I - alpha = -alpha with no input.
+    const double x = shared_ + alpha_ * (t_ - s);
+    for (long j = 0; j < m; ++j) u[j] = linear_potential_at(begin + j, x);
+  }
+  const double* g = data() + st * begin + st - 1;
+  if (c_exp_) {
+    const double f = std::exp(-beta_ * (s - t_C_));
+    for (long j = 0; j < m; ++j) c[j] = g[st * j] * f;
+  } else {
+    const double bt = beta_ * s;
     for (long j = 0; j < m; ++j) {
       const double v = g[st * j] - bt;
       c[j] = v > 0.0 ? v : 0.0;

@@ -68,6 +68,11 @@ public:
   /// for the exponential laws).
   void materialise(long begin, long end, double* u, double* c) const noexcept;
 
+  /// Every potential and calcium at time s, for s in the current stretch: no spike, no input and
+  /// no rebase between s and time() (s may be before or after time(); the flow between events is
+  /// a closed form of absolute time, MODEL.md §1). Used to locate a region exit between events.
+  void materialise_at(double s, long begin, long end, double* u, double* c) const noexcept;
+
   /// Re-expresses the state from the current time (keeps exp() arguments small and the stack
   /// short). O(N); called at sample times.
   void rebase() noexcept;
@@ -104,10 +109,13 @@ private:
   double c(long i) const noexcept { return data()[stride_ * i + stride_ - 1]; }
   double& c(long i) noexcept { return data()[stride_ * i + stride_ - 1]; }
 
-  double linear_potential(long i) const noexcept
+  double linear_potential(long i) const noexcept { return linear_potential_at(i, shared_); }
+  // U_i when the shared X is `x` (its current value, or its value at an earlier time of the
+  // current stretch: the stack holds no entry after the last spike).
+  double linear_potential_at(long i, double x) const noexcept
   {
     const double x_ref = xr(i), a_ref = a(i);
-    double m = std::min(x_ref, shared_);
+    double m = std::min(x_ref, x);
     // First stack entry strictly after the neuron's reference time: the smallest X since then.
     const auto it = std::upper_bound(stack_.begin(), stack_.end(), tr(i),
                                      [](double t, const std::pair<double, double>& e) { return t < e.first; });
@@ -115,7 +123,7 @@ private:
     // Free path Y(s) = a + X(s) - xr; reflected: Y(t) while min Y >= 0, else Y(t) - min Y = X(t) - m
     // (exactly 0 for a neuron sitting on the floor).
     const double min_free = a_ref + (m - x_ref);
-    const double u = min_free >= 0.0 ? a_ref + (shared_ - x_ref) : shared_ - m;
+    const double u = min_free >= 0.0 ? a_ref + (x - x_ref) : x - m;
     return u > 0.0 ? u : 0.0;
   }
   void set_potential(long i, double u, double inv_E) noexcept

@@ -30,13 +30,19 @@ struct ReplicaRequest {
   bool whole_horizon = false;                // no early stop after a silent exit
   std::vector<double> snapshot_times;        // every neuron's (U, C) at these times
   bool raster = false;                       // record every spike (t, neuron)
+  /// Only the exit time is asked for: the replica stops at the first sample time after its exit
+  /// (its observables end there).
+  bool exit_only = false;
   const std::atomic<bool>* stop = nullptr;   // checked between sample times
   std::function<void(double)> progress;      // called after each sample time with t / end (may be empty)
 };
 
 struct ReplicaOutput {
   std::vector<model::Observables> observables;  // one per sample time (all of them unless interrupted)
-  std::optional<double> exit_time;              // none: no exit before the end
+  /// none: no exit before the end. Exact method: at event resolution when ExitTracker::applies,
+  /// else interpolated between sample times (model::ExitTimeDetector).
+  std::optional<double> exit_time;
+  long exact_looks = 0;  // times the exit tracker looked at all N neurons (exact method)
   long spikes = 0;
   long proposals = 0;  // thinning proposals (exact method): spikes / proposals is the acceptance
   /// Proposals whose neuron's rate exceeded the bound it was proposed under (exact method). The

@@ -12,6 +12,7 @@
 
 #include "io/output_folder.hpp"
 #include "model/case.hpp"
+#include "validation/exit_law_study.hpp"
 #include "validation/figures.hpp"
 #include "validation/mesh_study.hpp"
 #include "validation/particle_study.hpp"
@@ -31,6 +32,9 @@ struct ReportSizes {
   std::vector<long> neurons;
   long replicas = 0;
   std::vector<double> times;                // marginal and snapshot times
+  std::vector<long> exit_neurons;           // the exit-time law's sizes
+  double exit_precision = 1e-3;             // standard error asked of each mean exit time
+  double exit_budget = 20.0;                // wall seconds per size
   bool quick = false;
 };
 ReportSizes report_sizes(const model::Case& c, bool quick);
@@ -41,6 +45,7 @@ struct ReportData {
   MeshStudy mesh;
   LimitReference limit;                     // from the finest mesh
   ParticleStudy particles;
+  ExitLawStudy exit_law;                    // the exit-time law at finite N
   double wall_seconds = 0.0;
   std::string closing_note;                 // the headline numbers in words
   bool interrupted = false;                 // `stop` was set: the studies are incomplete

@@ -135,6 +135,28 @@ std::string closing_note(const ReportData& d)
     else
       s += "The limit does not leave the memory region within the horizon. ";
   }
+  {
+    const ExitLaw& law = d.exit_law.law;
+    std::string regimes;
+    long censored = 0;
+    for (const auto& l : law.levels) {
+      regimes += fmt::format("{}N = {}: {}", regimes.empty() ? "" : ", ", l.neurons, to_string(l.regime));
+      censored += l.censored;
+    }
+    if (!regimes.empty())
+      s += fmt::format("Exit-time law at finite N ({}; {} censored runs). ", regimes, censored);
+    if (law.bias)
+      s += fmt::format("Bias E[tau_N] - tau_inf = b / N with b = {} ({}% interval [{}, {}], chi-square p = {}). ",
+                       text(law.bias->slope), text(100.0 * law.level), text(law.bias->slope_low),
+                       text(law.bias->slope_high), text(law.bias->p_value));
+    if (!law.levels.empty() && law.levels.back().spread)
+      s += fmt::format("Spread sqrt(N) sd(tau_N) at N = {}: {} [{}, {}]. ", law.levels.back().neurons,
+                       text(law.levels.back().spread->value), text(law.levels.back().spread->low),
+                       text(law.levels.back().spread->high));
+    if (law.growth)
+      s += fmt::format("Metastable: log E[tau_N] grows like {} N ({}% interval [{}, {}]). ", text(law.growth->slope),
+                       text(100.0 * law.level), text(law.growth->slope_low), text(law.growth->slope_high));
+  }
   for (const auto& row : d.mesh.observables)
     if (row.quantity == "rate" && !row.orders.empty())
       s += fmt::format("Mesh study: the rate's differences between successive meshes shrink with observed order {}",
@@ -265,6 +287,44 @@ std::string report_html(const ReportData& d, const std::vector<FigureFile>& figu
     }
     h += table({"N", "exited", "mean", "std", "s.e.", "5%", "25%", "median", "75%", "95%", "|mean &minus; limit|"},
                rows);
+  }
+
+  // The exit-time law at finite N.
+  {
+    const ExitLaw& law = d.exit_law.law;
+    h += "<h2>The exit-time law at finite N</h2>\n<p>Replicas that report only their exit time (each stops "
+         "at its exit, found between events), as many per size as a standard error of " +
+         g(d.sizes.exit_precision) + " on the mean asks, within " + g(d.sizes.exit_budget) +
+         " s per size. Runs still inside the region at the horizon are censored: counted, and the mean "
+         "is then the exponential maximum-likelihood one (total time on test / exits, chi-square interval). "
+         "Limit exit time tau_inf: <b>" + g(law.tau_inf) + "</b>. Tests at level " + g(law.test_level) +
+         "; intervals at " + g(100.0 * law.level) + "%.</p>\n";
+    std::vector<std::vector<std::string>> rows;
+    for (std::size_t i = 0; i < law.levels.size(); ++i) {
+      const auto& l = law.levels[i];
+      const bool reached = i < d.exit_law.runs.size() && d.exit_law.runs[i].precision_reached;
+      rows.push_back({std::to_string(l.neurons), std::to_string(l.replicas) + (reached ? "" : " (budget)"),
+                      std::to_string(l.censored), l.summary ? g(l.summary->mean) + " &plusmn; " + g(l.summary->stderr_) : "&ndash;",
+                      l.mean ? g(l.mean->mean) + " [" + g(l.mean->ci_low) + ", " + g(l.mean->ci_high) + "]" : "&ndash;",
+                      l.spread ? g(l.spread->value) + " [" + g(l.spread->low) + ", " + g(l.spread->high) + "]" : "&ndash;",
+                      l.normality ? g(l.normality->p_value) : "&ndash;", l.exponential ? g(l.exponential->p_value) : "&ndash;",
+                      esc(to_string(l.regime))});
+    }
+    h += table({"N", "replicas", "censored", "mean exit (&plusmn; s.e.)", "censored-ML mean [interval]",
+                "sqrt(N) sd [interval]", "normality p (AD)", "Exp(1) p (KS)", "regime"},
+               rows);
+    for (const auto& l : law.levels) h += "<p>N = " + std::to_string(l.neurons) + ": " + esc(l.reason) + ".</p>\n";
+    if (law.bias) {
+      std::string res;
+      for (double r : law.bias->residuals) res += (res.empty() ? "" : ", ") + g(r);
+      h += "<p>Bias: E[tau_N] = tau_inf + b / N with b = <b>" + g(law.bias->slope) + "</b> [" + g(law.bias->slope_low) +
+           ", " + g(law.bias->slope_high) + "]; residuals in standard errors: " + res + " (chi-square p = " +
+           g(law.bias->p_value) + ").</p>\n";
+    }
+    if (law.growth)
+      h += "<p>Metastability: log E[tau_N] = a + rate N with rate = <b>" + g(law.growth->slope) + "</b> [" +
+           g(law.growth->slope_low) + ", " + g(law.growth->slope_high) + "] (chi-square p = " +
+           g(law.growth->p_value) + ").</p>\n";
   }
 
   h += "<h2>Figures</h2>\n";

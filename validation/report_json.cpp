@@ -49,6 +49,64 @@ json per_observable(const std::array<double, model::observable_count>& v)
   return o;
 }
 
+json gof_json(const std::optional<GoodnessOfFit>& g)
+{
+  if (!g) return nullptr;
+  return json{{"statistic", number(g->statistic)}, {"p_value", number(g->p_value)}};
+}
+
+json weighted_fit_json(const std::optional<WeightedFit>& f)
+{
+  if (!f) return nullptr;
+  json residuals = json::array();
+  for (double r : f->residuals) residuals.push_back(number(r));
+  return json{{"slope", number(f->slope)},           {"slope_stderr", number(f->slope_stderr)},
+              {"slope_low", number(f->slope_low)},   {"slope_high", number(f->slope_high)},
+              {"intercept", number(f->intercept)},   {"intercept_stderr", number(f->intercept_stderr)},
+              {"residuals_in_stderr", residuals},    {"chi2", number(f->chi2)},
+              {"p_value", number(f->p_value)},       {"level", f->level},
+              {"points", f->points}};
+}
+
+json exit_law_json(const ExitLawStudy& st)
+{
+  const ExitLaw& law = st.law;
+  json levels = json::array();
+  for (std::size_t i = 0; i < law.levels.size(); ++i) {
+    const auto& l = law.levels[i];
+    json j{{"neurons", l.neurons},
+           {"replicas", l.replicas},
+           {"exited", l.exited},
+           {"censored", l.censored},
+           {"regime", to_string(l.regime)},
+           {"regime_reason", l.reason},
+           {"normality_anderson_darling", gof_json(l.normality)},
+           {"exponential_ks", gof_json(l.exponential)}};
+    j["mean"] = l.summary ? number(l.summary->mean) : json(nullptr);
+    j["std"] = l.summary ? number(l.summary->std) : json(nullptr);
+    j["stderr"] = l.summary ? number(l.summary->stderr_) : json(nullptr);
+    j["censored_mle_mean"] = l.mean ? json{{"mean", number(l.mean->mean)},
+                                           {"ci_low", number(l.mean->ci_low)},
+                                           {"ci_high", number(l.mean->ci_high)}}
+                                    : json(nullptr);
+    j["spread_sqrtN_sd"] =
+        l.spread ? json{{"value", number(l.spread->value)}, {"ci_low", number(l.spread->low)}, {"ci_high", number(l.spread->high)}}
+                 : json(nullptr);
+    if (i < st.runs.size()) {
+      j["wall_seconds"] = number(st.runs[i].wall_seconds);
+      j["precision_reached"] = st.runs[i].precision_reached;
+    }
+    levels.push_back(j);
+  }
+  return json{{"tau_inf", number(law.tau_inf)},
+              {"tau_inf_sigma", number(law.tau_inf_sigma)},
+              {"level", law.level},
+              {"test_level", law.test_level},
+              {"levels", levels},
+              {"bias_fit", weighted_fit_json(law.bias)},
+              {"growth_fit", weighted_fit_json(law.growth)}};
+}
+
 json exit_json(const ExitTimeStats& e)
 {
   json j{{"replicas", e.replicas}, {"exited", e.exited}, {"mean_error", number(e.mean_error)}};
@@ -136,6 +194,10 @@ json report_json(const ReportData& d, const std::vector<FigureFile>& figures)
     exits.push_back(e);
   }
   j["exit_times"] = {{"limit", number(d.limit.exit_time)}, {"levels", exits}};
+  j["exit_law"] = exit_law_json(d.exit_law);
+  j["settings"]["exit_neurons"] = d.sizes.exit_neurons;
+  j["settings"]["exit_precision"] = d.sizes.exit_precision;
+  j["settings"]["exit_budget"] = d.sizes.exit_budget;
   j["limit"] = {{"steps", d.mesh.finest.steps},
                 {"max_mass_error", number(d.mesh.finest.max_mass_error)},
                 {"lost_u_max", number(d.mesh.finest.lost_u_max)},

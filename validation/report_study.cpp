@@ -18,6 +18,9 @@ ReportSizes report_sizes(const model::Case& c, bool quick)
   s.neurons = c.report.neurons;
   s.replicas = c.report.replicas;
   s.times = c.report.times;
+  s.exit_neurons = c.report.exit_neurons;
+  s.exit_precision = c.report.exit_precision;
+  s.exit_budget = c.report.exit_budget;
   if (quick) {
     // Small enough for a test to run every shipped case in seconds, large enough that every
     // section (three meshes, three network sizes, fits with a confidence interval) is non-trivial.
@@ -28,6 +31,8 @@ ReportSizes report_sizes(const model::Case& c, bool quick)
     s.finest_mesh_hint.cells_per_unit_c = std::max(4L, c.mesh.cells_per_unit_c);
     s.neurons = {50, 100, 200};
     s.replicas = 12;
+    s.exit_neurons = {10, 20, 40};
+    s.exit_budget = 0.5;
   }
   return s;
 }
@@ -71,8 +76,31 @@ ReportData run_report_studies(const model::Case& c, const ReportOptions& options
   data.particles = run_particle_study(data.study_case, ps, data.limit, comm);
   for (const auto& l : data.particles.levels)
     say(fmt::format("  N = {}: {} spikes, {:.2f} s", l.neurons, l.total_spikes, l.wall_seconds));
+  if (data.particles.interrupted) {
+    data.interrupted = true;
+    return data;
+  }
+
+  // The exit-time law at finite N against the limit's exit time (rank 0 has it).
+  int has_exit = data.limit.exit_time ? 1 : 0;
+  double tau_inf = data.limit.exit_time.value_or(0.0);
+  MPI_Bcast(&has_exit, 1, MPI_INT, 0, comm);
+  MPI_Bcast(&tau_inf, 1, MPI_DOUBLE, 0, comm);
+  ExitLawSettings es;
+  es.neurons = data.sizes.exit_neurons;
+  es.precision = data.sizes.exit_precision;
+  es.budget_seconds = data.sizes.exit_budget;
+  es.seed = c.particles.seed;
+  es.stop = options.stop;
+  say(fmt::format("exit-time law: N = {}, standard error {} within {} s per size", fmt::join(es.neurons, ", "),
+                  es.precision, es.budget_seconds));
+  data.exit_law = run_exit_law_study(data.study_case, es, has_exit ? std::optional<double>(tau_inf) : std::nullopt,
+                                     0.0, comm);
+  for (const auto& r : data.exit_law.runs)
+    say(fmt::format("  N = {}: {} replicas, {:.2f} s{}", r.neurons, r.replicas, r.wall_seconds,
+                    r.precision_reached ? "" : " (budget reached first)"));
   data.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  data.interrupted = data.particles.interrupted;
+  data.interrupted = data.exit_law.interrupted;
   if (rank == 0 && !data.interrupted) data.closing_note = closing_note(data);
   return data;
 }

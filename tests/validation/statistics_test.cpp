@@ -2,6 +2,8 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <random>
+#include <vector>
 #include <stdexcept>
 
 #include "validation/statistics.hpp"
@@ -84,4 +86,150 @@ TEST_CASE("observed order and Richardson extrapolation are exact for a pure powe
   CHECK(richardson(1.01, 1.0025, 2.0) == doctest::Approx(1.0).epsilon(1e-14));
   // q(h) = 2 - 3 h on h = 0.2 and 0.1.
   CHECK(richardson(1.4, 1.7, 1.0) == doctest::Approx(2.0).epsilon(1e-14));
+}
+
+// ---- Laws of exit times at finite N, on synthetic samples with known laws ----
+
+namespace {
+
+// Deterministic draws (no dependence on the standard library's distribution algorithms).
+struct Draws {
+  std::mt19937_64 g;
+  explicit Draws(unsigned long long seed) : g(seed) {}
+  double uniform() { return (static_cast<double>(g() >> 11) + 0.5) * 0x1.0p-53; }
+  double exponential(double mean) { return -mean * std::log(uniform()); }
+  double normal() { return std::sqrt(-2.0 * std::log(uniform())) * std::cos(2.0 * M_PI * uniform()); }
+};
+
+}  // namespace
+
+TEST_CASE("Anderson-Darling: normal samples pass at the nominal rate, exponential and uniform ones are rejected")
+{
+  Draws d(1);
+  int rejected = 0;
+  for (int k = 0; k < 400; ++k) {
+    std::vector<double> x(60);
+    for (auto& v : x) v = 3.0 + 0.5 * d.normal();
+    if (anderson_darling_normal(x).p_value < 0.05) ++rejected;
+  }
+  // 5 % of 400 = 20, binomial sd 4.4: a wrong p-value law (or statistic) leaves this band.
+  CHECK(rejected >= 7);
+  CHECK(rejected <= 33);
+  std::vector<double> e(200), u(200);
+  for (auto& v : e) v = d.exponential(2.0);
+  for (auto& v : u) v = d.uniform();
+  CHECK(anderson_darling_normal(e).p_value < 1e-3);
+  CHECK(anderson_darling_normal(u).p_value < 1e-2);
+  CHECK_THROWS_AS(anderson_darling_normal({1, 2, 3}), std::invalid_argument);
+}
+
+TEST_CASE("KS against Exp(1) with the estimated mean: exponential samples pass, others are rejected")
+{
+  Draws d(2);
+  int rejected = 0;
+  for (int k = 0; k < 100; ++k) {
+    std::vector<double> x(50);
+    for (auto& v : x) v = d.exponential(7.0);  // any mean: the test is on x / mean(x)
+    if (ks_exponential(x, 199, 100 + static_cast<unsigned long long>(k)).p_value < 0.05) ++rejected;
+  }
+  CHECK(rejected <= 12);  // nominal 5; Kolmogorov's p-values (mean not estimated) would give ~0
+  CHECK(rejected >= 1);
+  // A gamma law of shape 4 (deterministic-like exit times) and a uniform law are not exponential.
+  std::vector<double> g(100), u(100);
+  for (auto& v : g) v = d.exponential(1.0) + d.exponential(1.0) + d.exponential(1.0) + d.exponential(1.0);
+  for (auto& v : u) v = d.uniform();
+  CHECK(ks_exponential(g).p_value < 1e-2);
+  CHECK(ks_exponential(u).p_value < 1e-2);
+  // Same seed, same p-value.
+  CHECK(ks_exponential(g, 99, 5).p_value == ks_exponential(g, 99, 5).p_value);
+}
+
+TEST_CASE("censored exponential samples: the maximum-likelihood mean recovers the mean, the naive one does not")
+{
+  Draws d(3);
+  const double mean = 10.0, horizon = 8.0;
+  std::vector<double> time;
+  std::vector<bool> exited;
+  std::vector<double> finished;
+  for (int k = 0; k < 2000; ++k) {
+    const double tau = d.exponential(mean);
+    time.push_back(std::min(tau, horizon));
+    exited.push_back(tau <= horizon);
+    if (tau <= horizon) finished.push_back(tau);
+  }
+  const CensoredMean m = censored_exponential_mean(time, exited);
+  CHECK(m.exits + m.censored == 2000);
+  CHECK(m.censored > 500);  // about exp(-0.8) = 45 % censored
+  CHECK(m.ci_low <= mean);
+  CHECK(mean <= m.ci_high);
+  const double naive = summarize(finished).mean;
+  CHECK((naive < m.ci_low || naive > m.ci_high));
+  CHECK(naive < 0.5 * mean);
+  // Kaplan-Meier at the horizon: exp(-0.8) within three Greenwood standard errors.
+  const auto km = kaplan_meier(time, exited);
+  REQUIRE(!km.empty());
+  CHECK(std::abs(km.back().survival - std::exp(-horizon / mean)) <= 3.0 * km.back().stderr_);
+  // The exits of a censored exponential sample follow the truncated law (KS passes); those of a
+  // uniform law censored the same way do not.
+  CHECK(ks_exponential_censored(finished, m.censored, horizon, 499, 9).p_value > 0.01);
+  std::vector<double> flat;
+  for (int k = 0; k < 1100; ++k) flat.push_back(horizon * d.uniform());
+  CHECK(ks_exponential_censored(flat, 900, horizon, 499, 9).p_value < 0.01);
+  // No exit at all: an infinite estimate with a finite lower end.
+  const CensoredMean none = censored_exponential_mean({5.0, 5.0}, {false, false});
+  CHECK(std::isinf(none.mean));
+  CHECK(none.ci_low > 0.0);
+}
+
+TEST_CASE("bias fit: E[tau_N] = tau_inf + b / N recovers b and the spread sigma, and rejects a wrong b")
+{
+  Draws d(4);
+  const double tau_inf = 5.0, b = 3.0, sigma = 2.0;
+  std::vector<double> ns{10, 20, 40, 80, 160}, means, errors;
+  for (double n : ns) {
+    std::vector<double> tau(2000);
+    for (auto& v : tau) v = tau_inf + b / n + sigma / std::sqrt(n) * d.normal();
+    const auto s = summarize(tau);
+    means.push_back(s.mean);
+    errors.push_back(s.stderr_);
+    const Spread sp = scaled_spread(tau, n, 0.99);
+    CHECK(sp.low <= sigma);
+    CHECK(sigma <= sp.high);
+    CHECK(sp.high - sp.low < 0.2 * sigma);  // informative, not trivially wide
+  }
+  const WeightedFit fixed = fit_exit_bias(ns, means, errors, tau_inf, 0.0);
+  CHECK(fixed.slope_low <= b);
+  CHECK(b <= fixed.slope_high);
+  CHECK((fixed.slope_high < 4.0 && fixed.slope_low > 2.0));  // b = 2 or 4 rejected
+  CHECK(fixed.p_value > 1e-3);
+  REQUIRE(fixed.residuals.size() == ns.size());
+  const WeightedFit free = fit_exit_bias(ns, means, errors);
+  CHECK(free.intercept_low <= tau_inf);
+  CHECK(tau_inf <= free.intercept_high);
+  CHECK(free.slope_low <= b);
+  CHECK(b <= free.slope_high);
+  // A wrong tau_inf makes the residuals large: the fit is flagged as inconsistent.
+  const WeightedFit wrong = fit_exit_bias(ns, means, errors, tau_inf + 0.1, 0.0);
+  CHECK(wrong.p_value < 1e-3);
+  // The limit's own error bar widens the interval of b.
+  CHECK(fit_exit_bias(ns, means, errors, tau_inf, 0.05).slope_stderr > fixed.slope_stderr);
+}
+
+TEST_CASE("growth of log E[tau_N] in N: the rate is recovered and a wrong rate rejected")
+{
+  Draws d(5);
+  const double a = 0.5, rate = 0.1;
+  std::vector<double> ns{10, 20, 30, 40, 50}, means, errors;
+  for (double n : ns) {
+    std::vector<double> tau(400);
+    for (auto& v : tau) v = d.exponential(std::exp(a + rate * n));
+    const auto s = summarize(tau);
+    means.push_back(s.mean);
+    errors.push_back(s.stderr_);
+  }
+  const WeightedFit f = fit_log_mean_growth(ns, means, errors);
+  CHECK(f.slope_low <= rate);
+  CHECK(rate <= f.slope_high);
+  CHECK((f.slope_high < 0.12 && f.slope_low > 0.08));
+  CHECK(f.p_value > 1e-3);
 }

@@ -1,0 +1,101 @@
+// The exit-time law over network sizes; see exit_law.hpp.
+#include "validation/exit_law.hpp"
+
+#include <cmath>
+#include <fmt/core.h>
+
+namespace stf::validation {
+
+std::string to_string(ExitRegime r)
+{
+  switch (r) {
+    case ExitRegime::deterministic: return "deterministic";
+    case ExitRegime::metastable: return "metastable";
+    case ExitRegime::undetermined: break;
+  }
+  return "undetermined";
+}
+
+namespace {
+
+ExitLawLevel analyse_level(const ExitSample& s, std::optional<double> tau_inf, double level, double test_level)
+{
+  ExitLawLevel l;
+  l.neurons = s.neurons;
+  l.exited = static_cast<long>(s.exits.size());
+  l.censored = s.censored;
+  l.replicas = l.exited + l.censored;
+  if (l.exited > 0) l.summary = summarize(s.exits);
+  if (l.replicas > 0) {
+    std::vector<double> time = s.exits;
+    std::vector<bool> exited(s.exits.size(), true);
+    time.insert(time.end(), static_cast<std::size_t>(s.censored), s.horizon);
+    exited.insert(exited.end(), static_cast<std::size_t>(s.censored), false);
+    l.mean = censored_exponential_mean(time, exited, level);
+  }
+  if (l.exited >= 2) l.spread = scaled_spread(s.exits, static_cast<double>(s.neurons), level);
+  if (l.exited >= 8 && l.summary->std > 0.0) {
+    l.normality = anderson_darling_normal(s.exits);
+    l.exponential = ks_exponential_censored(s.exits, s.censored, s.horizon);
+  }
+  if (tau_inf)
+    for (double t : s.exits) l.standardised.push_back(std::sqrt(static_cast<double>(s.neurons)) * (t - *tau_inf));
+
+  // The regime the data support at this N.
+  if (!l.exponential) {
+    l.reason = fmt::format("{} exits: too few to test the law", l.exited);
+  } else if (!tau_inf) {
+    if (l.exponential->p_value >= test_level) {
+      l.regime = ExitRegime::metastable;
+      l.reason = fmt::format("the limit does not exit; tau / mean passes KS against Exp(1) (p = {:.3g})",
+                             l.exponential->p_value);
+    } else {
+      l.reason = fmt::format("the limit does not exit, but tau / mean fails KS against Exp(1) (p = {:.3g})",
+                             l.exponential->p_value);
+    }
+  } else if (l.censored == 0 && l.exponential->p_value < test_level) {
+    l.regime = ExitRegime::deterministic;
+    l.reason = fmt::format("the limit exits at {:.6g}; tau / mean is not exponential (KS p = {:.3g}); "
+                           "coefficient of variation {:.3g}",
+                           *tau_inf, l.exponential->p_value, l.summary->std / l.summary->mean);
+  } else {
+    l.reason = fmt::format("the limit exits at {:.6g}, but tau / mean is consistent with Exp(1) (KS p = {:.3g}) "
+                           "or runs were censored ({})",
+                           *tau_inf, l.exponential->p_value, l.censored);
+  }
+  return l;
+}
+
+}  // namespace
+
+ExitLaw analyse_exit_law(const std::vector<ExitSample>& samples, std::optional<double> tau_inf, double tau_inf_sigma,
+                         double level, double test_level)
+{
+  ExitLaw law;
+  law.tau_inf = tau_inf;
+  law.tau_inf_sigma = tau_inf_sigma;
+  law.level = level;
+  law.test_level = test_level;
+  for (const auto& s : samples) law.levels.push_back(analyse_level(s, tau_inf, level, test_level));
+
+  std::vector<double> n, mean, err;
+  for (const auto& l : law.levels)
+    if (l.censored == 0 && l.summary && l.summary->count >= 2 && l.summary->stderr_ > 0.0) {
+      n.push_back(static_cast<double>(l.neurons));
+      mean.push_back(l.summary->mean);
+      err.push_back(l.summary->stderr_);
+    }
+  if (tau_inf && n.size() >= 2) law.bias = fit_exit_bias(n, mean, err, *tau_inf, tau_inf_sigma, level);
+
+  n.clear(), mean.clear(), err.clear();
+  for (const auto& l : law.levels)
+    if (l.regime == ExitRegime::metastable && l.mean && std::isfinite(l.mean->mean) && l.exited >= 2) {
+      n.push_back(static_cast<double>(l.neurons));
+      mean.push_back(l.mean->mean);
+      err.push_back(l.mean->mean / std::sqrt(static_cast<double>(l.exited)));  // exponential: sd = mean
+    }
+  if (n.size() >= 3) law.growth = fit_log_mean_growth(n, mean, err, level);
+  return law;
+}
+
+}  // namespace stf::validation

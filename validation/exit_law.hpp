@@ -1,0 +1,57 @@
+// The law of the finite network's exit time (MODEL.md §4) over network sizes N: bias against 1/N,
+// spread sqrt(N) sd(tau_N), shape (normality, exponential law), censored runs, and the regime the
+// data support, deterministic (tau_N -> tau_inf with N^-1/2 Gaussian fluctuations) or metastable
+// (the limit never exits; tau_N / E[tau_N] -> Exp(1), log E[tau_N] growing linearly in N).
+#pragma once
+
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "validation/statistics.hpp"
+
+namespace stf::validation {
+
+/// The exit times of one network size: exits (in replica order) and the runs still inside at the
+/// horizon (censored).
+struct ExitSample {
+  long neurons = 0;
+  std::vector<double> exits;
+  long censored = 0;
+  double horizon = 0.0;
+};
+
+enum class ExitRegime { deterministic, metastable, undetermined };
+std::string to_string(ExitRegime r);
+
+struct ExitLawLevel {
+  long neurons = 0, replicas = 0, exited = 0, censored = 0;
+  std::optional<SampleSummary> summary;    // of the exits
+  std::optional<CensoredMean> mean;        // exponential maximum likelihood with the censored runs
+  std::optional<Spread> spread;            // sqrt(N) sd(tau_N)
+  std::optional<GoodnessOfFit> normality;  // Anderson-Darling (>= 8 exits)
+  /// KS of tau / mean against Exp(1) (>= 8 exits; with censored runs, against the exponential law
+  /// conditioned on an exit before the horizon, ks_exponential_censored)
+  std::optional<GoodnessOfFit> exponential;
+  std::vector<double> standardised;        // sqrt(N) (tau - tau_inf), when tau_inf is finite
+  ExitRegime regime = ExitRegime::undetermined;
+  std::string reason;                      // why that regime, in words
+};
+
+struct ExitLaw {
+  std::optional<double> tau_inf;           // the limit's exit time (none: no exit before the horizon)
+  double tau_inf_sigma = 0.0;
+  double level = 0.95;                     // of every interval
+  double test_level = 0.01;                // of the normality and exponential tests
+  std::vector<ExitLawLevel> levels;
+  std::optional<WeightedFit> bias;         // E[tau_N] = tau_inf + b / N (slope b), uncensored sizes
+  std::optional<WeightedFit> growth;       // log E[tau_N] = a + rate N (metastable sizes)
+};
+
+/// The analysis (pure). Sizes in increasing N. The bias fit uses the sizes without censored runs
+/// and needs tau_inf and two sizes; the growth fit uses the censored maximum-likelihood means of
+/// the sizes classified metastable and needs two of them.
+ExitLaw analyse_exit_law(const std::vector<ExitSample>& samples, std::optional<double> tau_inf,
+                         double tau_inf_sigma = 0.0, double level = 0.95, double test_level = 0.01);
+
+}  // namespace stf::validation
