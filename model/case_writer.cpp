@@ -144,6 +144,13 @@ std::string to_toml(const Case& c)
   line(fmt::format("neurons = {}", list(c.report.neurons)));
   line(fmt::format("replicas = {}", c.report.replicas));
   line(fmt::format("times = {}", list(c.report.times)));
+  line("");
+  line("[reduce]");
+  line(fmt::format("abs_tol = {}", number(c.reduce.abs_tol)));
+  line(fmt::format("rel_tol = {}", number(c.reduce.rel_tol)));
+  std::vector<std::string> methods;
+  for (const auto& m : c.reduce.methods) methods.push_back(quoted(m));
+  line(fmt::format("methods = [{}]", fmt::join(methods, ", ")));
   return out;
 }
 
