@@ -112,6 +112,36 @@ C = { law = "dirac", at = 1.0 })",
   }
 }
 
+TEST_CASE("constant rate: the moment closure's covariance solves its linear equation")
+{
+  // With phi = lambda and exponential leaks the <UC> equation of docs/reductions.md §1 is linear:
+  //   d<UC>/dt = I'(t) m_C - (alpha + beta + lambda) <UC> + lambda u_reset (m_C + 1),
+  // I'(t) = I + lambda (w0 + w1 m_C(t)), with the oracle's means; integrated here by classical RK4
+  // on a fine grid (an independent method), from <UC>(0) = m_U(0) m_C(0) (mu0 is a product law).
+  const auto c = make_case(constant_rate_model, spread_initial, 1e-11);
+  const model::ConstantRateOracle oracle(c.model, c.initial);
+  const double lambda = 1.5, alpha = 0.7, beta = 2.0, w0 = 0.3, w1 = 0.8, ur = 0.4, input = 0.25;
+  auto rhs = [&](double t, double uc) {
+    const double mc = oracle.mean_calcium(t);
+    return (input + lambda * (w0 + w1 * mc)) * mc - (alpha + beta + lambda) * uc + lambda * ur * (mc + 1.0);
+  };
+  const auto r = reduce::run_reduction("moments", c);
+  REQUIRE(r.final_state.size() == 5);  // (m_U, m_C, V_U, V_C, K) at t = end
+  double uc = oracle.mean_potential(0.0) * oracle.mean_calcium(0.0);
+  const int steps = 40000;
+  const double h = c.time.end / steps;
+  for (int n = 0; n < steps; ++n) {
+    const double t = n * h;
+    const double k1 = rhs(t, uc), k2 = rhs(t + h / 2, uc + h / 2 * k1), k3 = rhs(t + h / 2, uc + h / 2 * k2),
+                 k4 = rhs(t + h, uc + h * k3);
+    uc += h / 6 * (k1 + 2 * k2 + 2 * k3 + k4);
+  }
+  const double k = uc - oracle.mean_potential(c.time.end) * oracle.mean_calcium(c.time.end);
+  CHECK(std::abs(r.final_state[4] - k) < 1e-8);
+  // The covariance becomes nonzero (the test is not vacuous).
+  CHECK(std::abs(r.final_state[4]) > 1e-2);
+}
+
 TEST_CASE("the naive model with phi constant, w1 = 0 and linear leaks follows its hand-derived solution")
 {
   // dm_C/dt = lambda - beta while m_C > 0 (then the floor holds it at 0 since lambda < beta);
