@@ -5,7 +5,9 @@
 #include <petscsys.h>
 
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -45,6 +47,11 @@ int run_reduce(const ReduceOptions& o, const AppContext& context)
     so.memory_c0 = spec.values();
   }
   so.progress = !o.quiet;
+  for (const auto& m : o.methods) {  // before the output folder is made
+    const auto& valid = model::reduction_method_names();
+    if (std::find(valid.begin(), valid.end(), m) == valid.end())
+      throw model::InputError("--method", 0, m, fmt::format("unknown reduction; valid: {}", fmt::join(valid, ", ")));
+  }
   const model::Case c = o.case_options.read();
   const std::filesystem::path out =
       o.out.empty() ? std::filesystem::path("out") / c.name / "reduce" : std::filesystem::path(o.out);

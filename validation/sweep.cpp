@@ -179,7 +179,7 @@ void write_sweep(const SweepResult& r, const io::OutputFolder& folder)
     if (!r.reduction) jp["limit_mass_error"] = p.limit_mass_error;
     json lp = json::object(), pp = json::object();
     for (std::size_t i = 0; i < r.observables.size(); ++i) {
-      row.push_back(p.limit_peak[i]);
+      row.push_back(std::isfinite(p.limit_peak[i]) ? std::optional<double>(p.limit_peak[i]) : std::nullopt);  // absent in a reduction: empty
       lp[std::string(model::observable_names()[std::size_t(r.observables[i])])] = num(p.limit_peak[i]);
     }
     jp[who + "_peak"] = lp;

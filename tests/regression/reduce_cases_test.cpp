@@ -86,3 +86,35 @@ TEST_CASE("stf reduce rejects an unknown method with exit code 2 and writes noth
   CHECK(run(cmd) == 2);
   CHECK(!fs::exists(out));
 }
+
+TEST_CASE("stf sweep --method reduce:NAME tabulates a reduction's memory curve")
+{
+  const fs::path out = fs::path(STF_BINARY_DIR) / "test-output" / "reduce_sweep_naive";
+  fs::remove_all(out);
+  fs::create_directories(out.parent_path());
+  const std::string cmd = std::string(STF_BINARY_DIR) + "/stf sweep " + STF_SOURCE_DIR +
+                          "/cases/memory.toml --method reduce:naive --vary initial.C.at=5:20:200 --out " + out.string() +
+                          " > " + out.string() + ".log 2>&1";
+  const int code = run(cmd);
+  INFO("command: " << cmd << "\n" << read_text(out.string() + ".log"));
+  REQUIRE(code == 0);
+  const json j = json::parse(read_text(out / "sweep.json"));
+  CHECK(j["method"] == "reduce:naive");
+  REQUIRE(j["points"].size() == 200);
+  // The naive model remembers a stronger stimulus longer (docs/reductions.md §6: slope about 1).
+  double last = -1.0;
+  for (const auto& p : j["points"]) {
+    REQUIRE(p["naive_exit_time"].is_number());
+    const double tau = p["naive_exit_time"].get<double>();
+    CHECK(tau > last);
+    last = tau;
+  }
+  CHECK(fs::exists(out / "memory_curve.png"));
+  // The finite network is compared with the limit, not with a reduction: refused, nothing written.
+  const fs::path refused = out.string() + "_neurons";
+  fs::remove_all(refused);
+  CHECK(run(std::string(STF_BINARY_DIR) + "/stf sweep " + STF_SOURCE_DIR +
+            "/cases/memory.toml --method reduce:naive --neurons 100 --vary initial.C.at=5:20:3 --out " +
+            refused.string() + " > /dev/null 2>&1") == 2);
+  CHECK(!fs::exists(refused));
+}
