@@ -18,6 +18,7 @@
 #include "io/output_folder.hpp"
 #include "io/provenance.hpp"
 #include "model/input_error.hpp"
+#include "reduce/integrate.hpp"
 #include "solver/solver_failure.hpp"
 
 namespace stf::app {
@@ -65,6 +66,9 @@ int run_action(const CommandAction& action, const AppContext& context)
     return exit_io_error;
   } catch (const solver::SolverFailure& e) {
     say(std::string("run failed: ") + e.what());
+    return exit_run_failure;
+  } catch (const reduce::ReductionFailure& e) {
+    say(std::string("reduction failed: ") + e.what());
     return exit_run_failure;
   } catch (const std::exception& e) {
     say(std::string("internal error: ") + e.what());

@@ -27,6 +27,7 @@ struct SweepCommandOptions {
   long neurons = 0;
   long replicas = 10;
   std::vector<std::string> observables{"rate", "mean_calcium"};
+  std::string method = "limit";
   bool force = false;
 };
 
@@ -38,6 +39,12 @@ int run_sweep(const AppContext& context, const SweepCommandOptions& o)
   if (o.neurons == 1 || o.neurons < 0) throw model::InputError("--neurons", 0, "", "needs at least 2 neurons");
   if (o.replicas < 2) throw model::InputError("--replicas", 0, "", "needs at least 2 replicas");
   so.replicas = o.replicas;
+  if (o.method.rfind("reduce:", 0) == 0) {
+    so.reduction = o.method.substr(7);
+    if (so.neurons) throw model::InputError("--method", 0, o.method, "--neurons compares the network with the limit, not with a reduction");
+  } else if (o.method != "limit") {
+    throw model::InputError("--method", 0, o.method, "expected limit or reduce:NAME (e.g. reduce:naive)");
+  }
   so.observables.clear();
   for (const auto& name : o.observables) {
     try {
@@ -46,7 +53,7 @@ int run_sweep(const AppContext& context, const SweepCommandOptions& o)
       throw model::InputError("--observe", 0, name, e.what());
     }
   }
-  so.progress = true;
+  so.progress = !so.reduction;  // a reduction's values take microseconds
   InterruptGuard guard;
   so.stop = &InterruptGuard::flag();
   const model::Case base = o.case_options.read();
@@ -78,7 +85,7 @@ int run_sweep(const AppContext& context, const SweepCommandOptions& o)
   if (context.is_root()) {
     validation::write_sweep(result, *folder);
     folder->commit();
-    fmt::print("{:>14} {:>14}{}\n", spec.key, "limit tau", so.neurons ? fmt::format(" {:>14} {:>12}", "mean tau_N", "s.e.") : "");
+    fmt::print("{:>14} {:>14}{}\n", spec.key, so.reduction ? *so.reduction + " tau" : std::string("limit tau"), so.neurons ? fmt::format(" {:>14} {:>12}", "mean tau_N", "s.e.") : "");
     for (const auto& p : result.points) {
       auto f = [](const std::optional<double>& v) { return v ? fmt::format("{:.6g}", *v) : std::string("-"); };
       fmt::print("{:>14.6g} {:>14}{}\n", p.value, f(p.limit_exit_time),
@@ -101,6 +108,7 @@ void register_sweep_command(CLI::App& app, const AppContext& context, CommandAct
   command->add_option("--vary", options->vary, "KEY=START:STOP:COUNT, e.g. initial.C.at=5:20:7")->required();
   command->add_option("--neurons", options->neurons, "also simulate the finite network with N neurons");
   command->add_option("--replicas", options->replicas, "replicas of the finite network (default 10)");
+  command->add_option("--method", options->method, "limit (default) or reduce:NAME, a rate reduction (stf reduce)");
   command->add_option("--observe", options->observables, "observables to tabulate (peak over time)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   command->add_option("-o,--out", options->out, "output folder (default out/<case>/sweep_<key>)");

@@ -10,6 +10,7 @@ void register_all_commands(CLI::App& app, const AppContext& context, CommandActi
   register_simulate_command(app, context, action);
   register_report_command(app, context, action);
   register_sweep_command(app, context, action);
+  register_reduce_command(app, context, action);
 }
 
 }  // namespace stf::app

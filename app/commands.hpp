@@ -16,6 +16,7 @@ void register_run_command(CLI::App& app, const AppContext& context, CommandActio
 void register_report_command(CLI::App& app, const AppContext& context, CommandAction& action);
 void register_sweep_command(CLI::App& app, const AppContext& context, CommandAction& action);
 void register_simulate_command(CLI::App& app, const AppContext& context, CommandAction& action);
+void register_reduce_command(CLI::App& app, const AppContext& context, CommandAction& action);
 
 /// Registers every command above, in the order --help lists them.
 void register_all_commands(CLI::App& app, const AppContext& context, CommandAction& action);

@@ -63,6 +63,17 @@ struct ReportSettings {
   double exit_budget = 20.0;                 // seconds per size
 };
 
+/// The `[reduce]` section: tolerances of the adaptive ODE integration of the rate reductions
+/// (docs/reductions.md) and which reductions `stf reduce` runs by default.
+struct ReduceSettings {
+  double abs_tol = 1e-9;
+  double rel_tol = 1e-9;
+  std::vector<std::string> methods{"naive", "moments", "facilitation"};
+};
+
+/// The names of the rate reductions (reduce/), in the order `stf reduce` lists them.
+const std::vector<std::string>& reduction_method_names();
+
 struct Case {
   std::string name;                 // default: the file's stem
   std::string description;          // optional free text
@@ -76,6 +87,7 @@ struct Case {
   SolverSettings solver;
   ParticleSettings particles;
   ReportSettings report;
+  ReduceSettings reduce;
 };
 
 }  // namespace stf::model

@@ -19,15 +19,20 @@ namespace {
 const std::vector<std::string> limiter_names{"minmod", "van_leer", "mc"};
 const std::vector<std::string> scheme_names{"characteristic", "muscl"};
 
+std::string unknown_name_message(const std::string& name, const std::vector<std::string>& valid)
+{
+  std::string message = fmt::format("unknown value '{}'", name);
+  if (auto guess = closest_match(name, valid); !guess.empty()) message += fmt::format(" (did you mean '{}'?)", guess);
+  message += fmt::format("; valid values: {}", fmt::join(valid, ", "));
+  return message;
+}
+
 /// The name given for a registry entry, or an error listing the valid names (with a suggestion).
 std::string choose_name(TableReader& t, std::string_view key, const std::vector<std::string>& valid)
 {
   const std::string name = t.string(key);
   if (std::find(valid.begin(), valid.end(), name) != valid.end()) return name;
-  std::string message = fmt::format("unknown value '{}'", name);
-  if (auto guess = closest_match(name, valid); !guess.empty()) message += fmt::format(" (did you mean '{}'?)", guess);
-  message += fmt::format("; valid values: {}", fmt::join(valid, ", "));
-  throw t.error(key, message);
+  throw t.error(key, unknown_name_message(name, valid));
 }
 
 RateFunction read_rate(TableReader t)
@@ -361,6 +366,33 @@ KeyError key_error(const toml::table& root, const std::shared_ptr<CaseSources>& 
   };
 }
 
+void read_reduce(std::optional<TableReader> t, Case& c)
+{
+  ReduceSettings& r = c.reduce;
+  if (!t) return;
+  r.abs_tol = t->number_or("abs_tol", r.abs_tol);
+  if (!(r.abs_tol > 0.0 && r.abs_tol < 1.0)) throw t->error("abs_tol", fmt::format("must be in (0, 1), got {}", r.abs_tol));
+  r.rel_tol = t->number_or("rel_tol", r.rel_tol);
+  if (!(r.rel_tol > 0.0 && r.rel_tol < 1.0)) throw t->error("rel_tol", fmt::format("must be in (0, 1), got {}", r.rel_tol));
+  if (const toml::node* n = t->node("methods")) {
+    const toml::array* a = n->as_array();
+    if (!a || a->empty()) throw t->error("methods", "needs a non-empty list of names, e.g. [\"naive\", \"moments\"]");
+    std::vector<std::string> names;
+    for (const auto& item : *a) {
+      const auto* s = item.as_string();
+      if (!s) throw t->error("methods", "each method is a name (a string)");
+      const std::string name = s->get();
+      if (std::find(reduction_method_names().begin(), reduction_method_names().end(), name) == reduction_method_names().end())
+        throw t->error("methods", unknown_name_message(name, reduction_method_names()));
+      if (std::find(names.begin(), names.end(), name) != names.end())
+        throw t->error("methods", fmt::format("'{}' is listed twice", name));
+      names.push_back(name);
+    }
+    r.methods = std::move(names);
+  }
+  t->finish();
+}
+
 /// Applies one --set argument "a.b.c=value" to the document.
 void apply_override(toml::table& root, const std::string& spec, CaseSources& sources)
 {
@@ -432,6 +464,7 @@ Case read_document(toml::table& root, const std::string& source_name, const std:
   read_report(top.optional_table("report"), c, used.report);
   const KeyError at = key_error(root, sources);
   check_parameter_scales(c, at);
+  read_reduce(top.optional_table("reduce"), c);
   read_mesh(top.optional_table("mesh"), c);
   top.finish();
   check_case_resources(c, machine_memory_bytes(), at);
@@ -455,6 +488,13 @@ Case parse_and_read(const std::string& text, const std::string& source_name, con
 
 Case read_case_text(const std::string& text, const std::string& source_name, const std::vector<std::string>& overrides,
                     SectionsUsed used)
+const std::vector<std::string>& reduction_method_names()
+{
+  static const std::vector<std::string> names{"naive", "moments", "facilitation"};
+  return names;
+}
+
+Case read_case_text(const std::string& text, const std::string& source_name, const std::vector<std::string>& overrides)
 {
   return parse_and_read(text, source_name, overrides, used);
 }

@@ -158,6 +158,13 @@ std::string to_toml(const Case& c)
   line(fmt::format("exit_neurons = {}", list(c.report.exit_neurons)));
   line(fmt::format("exit_precision = {}", c.report.exit_precision));
   line(fmt::format("exit_budget = {}", c.report.exit_budget));
+  line("");
+  line("[reduce]");
+  line(fmt::format("abs_tol = {}", number(c.reduce.abs_tol)));
+  line(fmt::format("rel_tol = {}", number(c.reduce.rel_tol)));
+  std::vector<std::string> methods;
+  for (const auto& m : c.reduce.methods) methods.push_back(quoted(m));
+  line(fmt::format("methods = [{}]", fmt::join(methods, ", ")));
   return out;
 }
 

@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cmath>
 #include <fmt/core.h>
+#include <fmt/ranges.h>
 #include <nlohmann/json.hpp>
 
 #include "io/csv_table.hpp"
@@ -11,6 +12,7 @@
 #include "model/case_reader.hpp"
 #include "model/input_error.hpp"
 #include "particles/ensemble.hpp"
+#include "reduce/integrate.hpp"
 #include "solver/solve.hpp"
 #include "validation/figures.hpp"
 #include "validation/particle_study.hpp"
@@ -67,6 +69,13 @@ SweepResult run_sweep(const std::filesystem::path& case_file, const std::vector<
   r.neurons = options.neurons;
   r.replicas = options.neurons ? options.replicas : 0;
   r.observables = options.observables;
+  r.reduction = options.reduction;
+  if (options.reduction) {
+    const auto& valid = model::reduction_method_names();
+    if (std::find(valid.begin(), valid.end(), *options.reduction) == valid.end())
+      throw model::InputError("--method", 0, "reduce:" + *options.reduction,
+                              fmt::format("unknown reduction; valid: reduce:{}", fmt::join(valid, ", reduce:")));
+  }
   // Validate every value before running any (bad input fails fast, NEST's way).
   std::vector<model::Case> cases;
   const model::SectionsUsed used{.solver = true, .report = false};  // a sweep runs the limit and particles, not the report
@@ -86,7 +95,25 @@ SweepResult run_sweep(const std::filesystem::path& case_file, const std::vector<
     const auto& c = cases[k];
     SweepPoint p;
     p.value = spec.values()[k];
-    if (options.progress && rank == 0) fmt::print(stderr, "stf sweep: {} = {:g}\n", spec.key, p.value);
+    if (options.progress && rank == 0 && !options.reduction) fmt::print(stderr, "stf sweep: {} = {:g}\n", spec.key, p.value);
+    if (options.reduction) {  // microseconds per value: no collective work, every rank computes the same
+      reduce::IntegrateOptions io;
+      io.stop = options.stop;
+      io.sample = !options.observables.empty();  // the peaks need the samples; the exit time alone does not
+      const auto red = reduce::run_reduction(*options.reduction, c, io);
+      if (red.interrupted) {
+        r.interrupted = true;
+        break;
+      }
+      p.limit_exit_time = red.exit_time;
+      for (auto id : options.observables) {
+        double peak = -std::numeric_limits<double>::infinity();
+        for (const auto& o : red.observables) peak = std::max(peak, o[id]);
+        p.limit_peak.push_back(red.defines[std::size_t(id)] ? peak : std::numeric_limits<double>::quiet_NaN());
+      }
+      r.points.push_back(std::move(p));
+      continue;
+    }
     solver::SolveOptions so;
     so.stop = options.stop;
     const auto sol = solver::solve(c, so, comm);
@@ -138,8 +165,10 @@ void write_sweep(const SweepResult& r, const io::OutputFolder& folder)
 {
   using nlohmann::json;
   auto num = [](const std::optional<double>& v) { return v && std::isfinite(*v) ? json(*v) : json(nullptr); };
-  std::vector<std::string> cols{r.spec.key, "limit_exit_time"};
-  for (auto id : r.observables) cols.push_back("limit_peak_" + std::string(model::observable_names()[std::size_t(id)]));
+  // With a reduction its name replaces "limit" in the column names.
+  const std::string who = r.reduction ? *r.reduction : std::string("limit");
+  std::vector<std::string> cols{r.spec.key, who + "_exit_time"};
+  for (auto id : r.observables) cols.push_back(who + "_peak_" + std::string(model::observable_names()[std::size_t(id)]));
   if (r.neurons) {
     cols.insert(cols.end(), {"exited", "replicas", "exit_mean", "exit_std", "exit_stderr"});
     for (auto id : r.observables)
@@ -149,13 +178,14 @@ void write_sweep(const SweepResult& r, const io::OutputFolder& folder)
   json points = json::array();
   for (const auto& p : r.points) {
     std::vector<std::optional<double>> row{p.value, p.limit_exit_time};
-    json jp{{"value", p.value}, {"limit_exit_time", num(p.limit_exit_time)}, {"limit_mass_error", p.limit_mass_error}};
+    json jp{{"value", p.value}, {who + "_exit_time", num(p.limit_exit_time)}};
+    if (!r.reduction) jp["limit_mass_error"] = p.limit_mass_error;
     json lp = json::object(), pp = json::object();
     for (std::size_t i = 0; i < r.observables.size(); ++i) {
-      row.push_back(p.limit_peak[i]);
+      row.push_back(std::isfinite(p.limit_peak[i]) ? std::optional<double>(p.limit_peak[i]) : std::nullopt);  // absent in a reduction: empty
       lp[std::string(model::observable_names()[std::size_t(r.observables[i])])] = num(p.limit_peak[i]);
     }
-    jp["limit_peak"] = lp;
+    jp[who + "_peak"] = lp;
     if (r.neurons) {
       row.insert(row.end(), {double(p.exited), double(p.replicas), p.exit_mean, p.exit_std, p.exit_stderr});
       for (std::size_t i = 0; i < r.observables.size(); ++i) {
@@ -175,7 +205,7 @@ void write_sweep(const SweepResult& r, const io::OutputFolder& folder)
   f.title = fmt::format("memory curve: exit time against {}", r.spec.key);
   f.xlabel = r.spec.key;
   f.ylabel = "exit time from the memory region";
-  CurveFigure::Curve lim{"limit", {}, {}, {}};
+  CurveFigure::Curve lim{r.reduction ? "reduction: " + *r.reduction : std::string("limit"), {}, {}, {}};
   for (const auto& p : r.points)
     if (p.limit_exit_time) {
       lim.x.push_back(p.value);
@@ -202,6 +232,7 @@ void write_sweep(const SweepResult& r, const io::OutputFolder& folder)
          {"case", r.case_name},
          {"overrides", r.overrides},
          {"key", r.spec.key},
+         {"method", r.reduction ? "reduce:" + *r.reduction : std::string("limit")},
          {"start", r.spec.start},
          {"stop", r.spec.stop},
          {"count", r.spec.count},

@@ -36,6 +36,7 @@ struct SweepOptions {
   std::vector<model::ObservableId> observables{model::ObservableId::rate, model::ObservableId::mean_calcium};
   bool progress = false;
   const std::atomic<bool>* stop = nullptr;  // checked between values, by the solver and by the particle ensembles
+  std::optional<std::string> reduction;     // a rate reduction (docs/reductions.md) in place of the limit solver
 };
 
 struct SweepPoint {
@@ -57,6 +58,7 @@ struct SweepResult {
   std::optional<long> neurons;
   long replicas = 0;
   std::vector<model::ObservableId> observables;
+  std::optional<std::string> reduction;  // the limit's columns then hold this reduction's results
   std::vector<SweepPoint> points;  // complete points only, in the order of the values
   bool interrupted = false;        // `stop` was set: `points` holds the values finished before
 };
