@@ -486,15 +486,14 @@ Case parse_and_read(const std::string& text, const std::string& source_name, con
 
 }  // namespace
 
-Case read_case_text(const std::string& text, const std::string& source_name, const std::vector<std::string>& overrides,
-                    SectionsUsed used)
 const std::vector<std::string>& reduction_method_names()
 {
   static const std::vector<std::string> names{"naive", "moments", "facilitation"};
   return names;
 }
 
-Case read_case_text(const std::string& text, const std::string& source_name, const std::vector<std::string>& overrides)
+Case read_case_text(const std::string& text, const std::string& source_name, const std::vector<std::string>& overrides,
+                    SectionsUsed used)
 {
   return parse_and_read(text, source_name, overrides, used);
 }
