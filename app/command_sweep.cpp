@@ -76,6 +76,7 @@ int run_sweep(const AppContext& context, const SweepCommandOptions& o)
   }
   // A NaN or an infinity anywhere is no result (exit 3, README).
   for (const auto& p : result.points) {
+    if (!p.error.empty()) continue;  // recorded as failed, with its reason
     bool finite = std::isfinite(p.limit_mass_error);
     for (const auto& v : {p.limit_exit_time, p.exit_mean, p.exit_std, p.exit_stderr}) finite = finite && (!v || std::isfinite(*v));
     for (double v : p.limit_peak) finite = finite && std::isfinite(v);

@@ -14,6 +14,7 @@
 #include "particles/ensemble.hpp"
 #include "reduce/integrate.hpp"
 #include "solver/solve.hpp"
+#include "solver/solver_failure.hpp"
 #include "validation/figures.hpp"
 #include "validation/particle_study.hpp"
 
@@ -116,7 +117,18 @@ SweepResult run_sweep(const std::filesystem::path& case_file, const std::vector<
     }
     solver::SolveOptions so;
     so.stop = options.stop;
-    const auto sol = solver::solve(c, so, comm);
+    solver::Solution sol;
+    try {
+      sol = solver::solve(c, so, comm);
+    } catch (const solver::SolverFailure& e) {
+      // A value where the limit cannot be computed is recorded with its reason, and the sweep goes
+      // on: the other values are results. (Every rank throws alike: the checks are collective.)
+      p.error = e.what();
+      p.limit_peak.assign(options.observables.size(), std::numeric_limits<double>::quiet_NaN());
+      if (rank == 0) fmt::print(stderr, "stf sweep: {} = {:g} failed: {}\n", spec.key, p.value, p.error);
+      r.points.push_back(std::move(p));
+      continue;
+    }
     if (sol.interrupted) {  // this value's limit is incomplete: not a result
       r.interrupted = true;
       break;
@@ -167,7 +179,7 @@ void write_sweep(const SweepResult& r, const io::OutputFolder& folder)
   auto num = [](const std::optional<double>& v) { return v && std::isfinite(*v) ? json(*v) : json(nullptr); };
   // With a reduction its name replaces "limit" in the column names.
   const std::string who = r.reduction ? *r.reduction : std::string("limit");
-  std::vector<std::string> cols{r.spec.key, who + "_exit_time"};
+  std::vector<std::string> cols{r.spec.key, "failed", who + "_exit_time"};
   for (auto id : r.observables) cols.push_back(who + "_peak_" + std::string(model::observable_names()[std::size_t(id)]));
   if (r.neurons) {
     cols.insert(cols.end(), {"exited", "replicas", "exit_mean", "exit_std", "exit_stderr"});
@@ -177,8 +189,9 @@ void write_sweep(const SweepResult& r, const io::OutputFolder& folder)
   io::CsvTable table(cols);
   json points = json::array();
   for (const auto& p : r.points) {
-    std::vector<std::optional<double>> row{p.value, p.limit_exit_time};
-    json jp{{"value", p.value}, {who + "_exit_time", num(p.limit_exit_time)}};
+    std::vector<std::optional<double>> row{p.value, p.error.empty() ? 0.0 : 1.0, p.limit_exit_time};
+    json jp{{"value", p.value}, {"status", p.error.empty() ? "ok" : "failed"}, {who + "_exit_time", num(p.limit_exit_time)}};
+    if (!p.error.empty()) jp["error"] = p.error;
     if (!r.reduction) jp["limit_mass_error"] = p.limit_mass_error;
     json lp = json::object(), pp = json::object();
     for (std::size_t i = 0; i < r.observables.size(); ++i) {

@@ -41,6 +41,7 @@ struct SweepOptions {
 
 struct SweepPoint {
   double value = 0.0;
+  std::string error;                  // why the limit could not be computed at this value (empty: it was)
   std::optional<double> limit_exit_time;
   std::vector<double> limit_peak;     // per chosen observable: max over time of the limit
   double limit_mass_error = 0.0;

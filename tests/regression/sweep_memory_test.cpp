@@ -56,3 +56,26 @@ TEST_CASE("the exit time increases with c0 on the memory case (memory curve)")
     last_mean = mean;
   }
 }
+
+TEST_CASE("a value where the limit fails is recorded with its reason, and the sweep goes on")
+{
+  const fs::path out = fs::path(STF_BINARY_DIR) / "test-output" / "sweep_memory_failing_value";
+  fs::remove_all(out);
+  fs::create_directories(out.parent_path());
+  // On the memory case's own mesh (u_max = 40) the stimulus c0 = 20 drives mass out through u_max:
+  // that value fails, c0 = 5 does not.
+  const std::string cmd = std::string(STF_BINARY_DIR) + "/stf sweep " + STF_SOURCE_DIR +
+                          "/cases/memory.toml --set time.end=8 --set mesh.c_max=auto --vary initial.C.at=5:20:2 --out " +
+                          out.string() + " > " + out.string() + ".log 2>&1";
+  const int status = std::system(cmd.c_str());
+  INFO("command: " << cmd << "\n" << read_text(out.string() + ".log"));
+  REQUIRE(status == 0);
+  const json j = json::parse(read_text(out / "sweep.json"));
+  REQUIRE(j["points"].size() == 2);
+  CHECK(j["points"][0]["status"] == "ok");
+  CHECK(j["points"][0]["limit_exit_time"].is_number());
+  CHECK(j["points"][1]["status"] == "failed");
+  CHECK(j["points"][1]["error"].get<std::string>().find("u_max") != std::string::npos);
+  const std::string csv = read_text(out / "sweep.csv");
+  CHECK(csv.find("failed") != std::string::npos);
+}
