@@ -56,7 +56,7 @@ int run_reduce(const ReduceOptions& o, const AppContext& context)
   const std::filesystem::path out =
       o.out.empty() ? std::filesystem::path("out") / c.name / "reduce" : std::filesystem::path(o.out);
   std::optional<io::OutputFolder> folder;
-  open_output_folder(context, out, o.force, folder);
+  open_output_folder(context, out, o.force, o.case_options.case_file, folder);
   InterruptGuard guard;
   so.stop = &InterruptGuard::flag();
   const auto study = validation::run_reduce_study(o.case_options.case_file, o.case_options.overrides, so, PETSC_COMM_WORLD);

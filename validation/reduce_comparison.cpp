@@ -98,7 +98,7 @@ FigureFile plot_observable(const std::filesystem::path& folder, const ReduceStud
                           *s.limit->exit_time);
   script += "plot " + plot + "\n";
   run_gnuplot(folder, stem, script);
-  return {stem + ".png", name_of(id) + " over time: limit (dashed) and reductions"};
+  return {stem + ".png", name_of(id) + " over time: limit (dashed) and reductions", {}};
 }
 
 }  // namespace
