@@ -71,8 +71,23 @@ void check_parameter_scales(const Case& c, const KeyError& at)
   require_scale(at, "time.end", c.time.end, "time.end");
 }
 
-void check_case_resources(const Case& c, std::uint64_t memory_bytes, const KeyError& at)
+void check_case_resources(const Case& c, std::uint64_t memory_bytes, const KeyError& at, bool mesh_used)
 {
+  const double budget = memory_fraction * double(memory_bytes);
+  auto require_memory = [&](std::string_view key, double bytes, std::string_view what) {
+    if (memory_bytes == 0 || bytes <= budget) return;
+    throw at(key, fmt::format("{} needs about {}, more than this machine can give ({} of {} memory)", what,
+                              bytes_text(bytes), bytes_text(budget), bytes_text(double(memory_bytes))));
+  };
+  const double samples = c.time.end / c.time.sample + 2.0;
+  require_memory("particles.neurons", double(c.particles.neurons) * bytes_per_neuron,
+                 fmt::format("a network of {} neurons", c.particles.neurons));
+  require_memory("particles.replicas", double(c.particles.replicas) * samples * bytes_per_sample,
+                 fmt::format("{} replicas of {:.3g} sample times", c.particles.replicas, samples));
+  require_memory("time.sample", samples * bytes_per_sample * 2.0, fmt::format("{:.3g} sample times", samples));
+  // The rest concerns the MUSCL solver's mesh: only where the mesh is read and used.
+  if (!mesh_used || c.solver.scheme != "muscl") return;
+
   // Scales the case produces: potentials and calcium on the mesh, the rate there, the drive.
   require_scale(at, "mesh.u_max", c.mesh.u_max, "mesh.u_max");
   require_scale(at, "mesh.c_max", c.mesh.c_max, "mesh.c_max");
@@ -101,19 +116,7 @@ void check_case_resources(const Case& c, std::uint64_t memory_bytes, const KeyEr
   if (cells > index_limit)
     throw at(cell_key, fmt::format("the mesh has {:.3g} cells, more than the solver's 32-bit indices allow ({:.3g})",
                                    cells, index_limit));
-  const double budget = memory_fraction * double(memory_bytes);
-  auto require_memory = [&](std::string_view key, double bytes, std::string_view what) {
-    if (memory_bytes == 0 || bytes <= budget) return;
-    throw at(key, fmt::format("{} needs about {}, more than this machine can give ({} of {} memory)", what,
-                              bytes_text(bytes), bytes_text(budget), bytes_text(double(memory_bytes))));
-  };
-  const double samples = c.time.end / c.time.sample + 2.0;
   require_memory(cell_key, cells * bytes_per_cell, fmt::format("the mesh of {:.3g} cells", cells));
-  require_memory("particles.neurons", double(c.particles.neurons) * bytes_per_neuron,
-                 fmt::format("a network of {} neurons", c.particles.neurons));
-  require_memory("particles.replicas", double(c.particles.replicas) * samples * bytes_per_sample,
-                 fmt::format("{} replicas of {:.3g} sample times", c.particles.replicas, samples));
-  require_memory("time.sample", samples * bytes_per_sample * 2.0, fmt::format("{:.3g} sample times", samples));
 }
 
 void check_report_resources(const Case& c, std::uint64_t memory_bytes)

@@ -34,8 +34,9 @@ using KeyError = std::function<InputError(std::string_view key, const std::strin
 
 /// Scales of the parameters, before the mesh is resolved from them.
 void check_parameter_scales(const Case& c, const KeyError& at);
-/// Scales the resolved case can produce, work, memory and indices (`memory_bytes` 0: unknown).
-void check_case_resources(const Case& c, std::uint64_t memory_bytes, const KeyError& at);
+/// Scales the resolved case can produce, work, memory and indices (`memory_bytes` 0: unknown). The
+/// checks of the MUSCL mesh only when `mesh_used` (the command runs the limit with that scheme).
+void check_case_resources(const Case& c, std::uint64_t memory_bytes, const KeyError& at, bool mesh_used = true);
 
 /// The report's studies (a mesh 4^(mesh_levels - 1) times finer, report.neurons, report.replicas):
 /// checked by stf report only, as other commands do not run them. Throws InputError at the key.

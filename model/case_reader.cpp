@@ -467,7 +467,7 @@ Case read_document(toml::table& root, const std::string& source_name, const std:
   read_reduce(top.optional_table("reduce"), c);
   read_mesh(top.optional_table("mesh"), c);
   top.finish();
-  check_case_resources(c, machine_memory_bytes(), at);
+  check_case_resources(c, machine_memory_bytes(), at, used.solver);
   return c;
 }
 

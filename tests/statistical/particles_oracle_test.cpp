@@ -17,7 +17,11 @@ using namespace stf;
 
 namespace {
 
-model::Case case_from(const std::string& text) { return model::read_case_text(text, "test_case"); }
+// The particles read neither [solver] nor [report] (nor the mesh), as stf simulate does.
+model::Case case_from(const std::string& text)
+{
+  return model::read_case_text(text, "test_case", {}, model::SectionsUsed{.solver = false, .report = false});
+}
 
 // Kolmogorov-Smirnov statistic of samples against a continuous CDF.
 double ks_statistic(std::vector<double> x, const auto& cdf)
