@@ -762,7 +762,9 @@ CharacteristicResolution characteristic_resolution(const model::Case& c, int lev
   const double scale = std::ldexp(1.0, -level);
   CharacteristicResolution r;
   r.level = level;
-  r.dt = std::min(c.time.end / 16.0, 0.2 / s.rate) * scale;
+  // Steps end at the sample times too, so the longest step starts at most one sample interval long:
+  // then every level halves the steps actually taken (the refinement sees the time error).
+  r.dt = std::min({c.time.end / 16.0, 0.2 / s.rate, c.time.sample}) * scale;
   r.cell_width = s.potential / 4.0 * scale;
   r.phi_step = s.phi_range > 0.0 ? s.phi_range / 8.0 * scale : std::numeric_limits<double>::infinity();
   r.window = 4.0 * r.dt;
