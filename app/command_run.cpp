@@ -98,11 +98,16 @@ int run(const RunOptions& options, const AppContext& context)
       io::write_text_file(folder->file("snapshots") / "density.pvd", solver::snapshots_pvd(times, files));
     }
     folder->commit();
-    if (!options.quiet) {
+    if (!options.quiet && sol.scheme == "characteristic") {
+      fmt::print("  finest level: steps {}, wall {:.3g} s, at most {} cells, max mass error {:.2e}\n", sol.steps,
+                 sol.wall_seconds, sol.cells, sol.max_mass_error);
+    } else if (!options.quiet) {
       fmt::print("  steps {}, wall {:.3g} s, {:.3g} cell-stage updates/s, max mass error {:.2e}, lost mass {:.2e} "
                  "(u_max) {:.2e} (c_max)\n",
                  sol.steps, sol.wall_seconds, sol.cell_stage_updates_per_second, sol.max_mass_error, sol.lost_u_max,
                  sol.lost_c_max);
+    }
+    if (!options.quiet) {
       if (sol.accuracy) {
         const auto& a = *sol.accuracy;
         fmt::print("  {} levels, finest: {}\n", a.levels.size(), sol.resolution);
