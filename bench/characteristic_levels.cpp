@@ -3,6 +3,7 @@
 // Run: build/bench/characteristic_levels CASE [LEVELS] [KEY=VALUE ...]   (default 6 levels)
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <fmt/core.h>
 #include <string>
 #include <vector>
@@ -19,15 +20,18 @@ int main(int argc, char** argv)
     return argc < 2 ? 2 : 0;
   }
   const int levels = argc > 2 ? std::atoi(argv[2]) : 6;
-  // rows=M, h=LEVEL, dt=LEVEL pin one length at a level, to see the error of the others alone.
+  // rows=M, h=LEVEL, phi=LEVEL, dt=LEVEL (with the window), window=LEVEL pin one length at a level, to
+  // see the error of the others alone.
   std::vector<std::string> overrides;
   long pinned_rows = 0;
-  int pinned_h = -1, pinned_dt = -1;
+  int pinned_h = -1, pinned_dt = -1, pinned_phi = -1, pinned_window = -1;
   for (int a = 3; a < argc; ++a) {
     const std::string arg = argv[a];
     if (arg.rfind("rows=", 0) == 0) pinned_rows = std::atol(arg.c_str() + 5);
     else if (arg.rfind("h=", 0) == 0) pinned_h = std::atoi(arg.c_str() + 2);
     else if (arg.rfind("dt=", 0) == 0) pinned_dt = std::atoi(arg.c_str() + 3);
+    else if (arg.rfind("phi=", 0) == 0) pinned_phi = std::atoi(arg.c_str() + 4);
+    else if (arg.rfind("window=", 0) == 0) pinned_window = std::atoi(arg.c_str() + 7);
     else overrides.push_back(arg);
   }
   using namespace stf;
@@ -44,6 +48,8 @@ int main(int argc, char** argv)
         r.dt = p.dt;
         r.window = p.window;
       }
+      if (pinned_phi >= 0) r.phi_step = solver::characteristic_resolution(c, pinned_phi).phi_step;
+      if (pinned_window >= 0) r.window = solver::characteristic_resolution(c, pinned_window).window;
       const auto sol = solver::solve_characteristic_level(c, r, {});
       const double exit = sol.exit_time.value_or(NAN);
       double diff = NAN, order = NAN, obs_diff = 0.0;
@@ -57,6 +63,12 @@ int main(int argc, char** argv)
                  level, r.dt, r.cell_width, r.rows_per_unit_c, exit, diff, order, obs_diff, sol.cells, sol.steps,
                  sol.wall_seconds);
       std::fflush(stdout);
+      if (std::getenv("STF_DUMP")) {
+        FILE* f = std::fopen(fmt::format("/tmp/lvl{}.txt", level).c_str(), "w");
+        for (std::size_t s = 0; s < sol.observables.size(); ++s)
+          std::fprintf(f, "%.4f %.12g %.12g %.12g\n", sol.times[s], sol.observables[s].rate(), sol.observables[s].drive(), sol.observables[s].mean_calcium());
+        std::fclose(f);
+      }
       exits.push_back(exit);
       obs.push_back(sol.observables);
     }

@@ -1,10 +1,22 @@
-// Calcium packets in the frame of the linear calcium leak (see the header).
+// Calcium packets and atoms in the frame of the linear calcium leak (see the header).
 #include "solver/calcium_packets.hpp"
 
 #include <algorithm>
-#include <cmath>
+#include <stdexcept>
 
 namespace stf::solver {
+
+namespace {
+
+/// x0 + k, the position of atom k.
+double atom_position(double origin, long k) noexcept { return origin + double(k); }
+
+}  // namespace
+
+double CalciumPackets::total_mass() const noexcept
+{
+  return below_ + (suffix_.empty() ? 0.0 : suffix_.front().f) + (atom_suffix_.empty() ? 0.0 : atom_suffix_.front().f);
+}
 
 CalciumPackets::Row& CalciumPackets::row_at(long r)
 {
@@ -22,6 +34,23 @@ CalciumPackets::Row& CalciumPackets::row_at(long r)
   return rows_[index];
 }
 
+double& CalciumPackets::atom_at(long k)
+{
+  if (std::isnan(origin_)) throw std::logic_error("CalciumPackets: an atom in a law without an atom lattice");
+  if (atoms_.empty()) {
+    first_atom_ = k;
+    atoms_.resize(1, 0.0);
+    return atoms_.front();
+  }
+  if (k < first_atom_) {
+    atoms_.insert(atoms_.begin(), static_cast<std::size_t>(first_atom_ - k), 0.0);
+    first_atom_ = k;
+  }
+  const auto index = static_cast<std::size_t>(k - first_atom_);
+  if (index >= atoms_.size()) atoms_.resize(index + 1, 0.0);
+  return atoms_[index];
+}
+
 void CalciumPackets::add(double f, double s1, double s2)
 {
   if (!(f > 0.0)) return;
@@ -32,37 +61,139 @@ void CalciumPackets::add(double f, double s1, double s2)
   row.s2 += s2;
 }
 
+void CalciumPackets::add_spread(double f, double s1, double lo, double hi)
+{
+  if (!(f > 0.0)) return;
+  const double w = hi - lo;
+  if (!(w > 1e-12 * std::max(1.0, std::fabs(hi)))) {
+    const double x = s1 / f;
+    add(f, s1, f * x * x);
+    return;
+  }
+  // g(x) = f / w (1 + kappa y), y = x - mid, kappa = 12 d / w^2, d the mean's offset from mid
+  // (clipped to [-w/6, w/6], where g >= 0). A piece [p, q] has, in powers of y,
+  //   m0 = f/w [y + kappa y^2/2],  m1 = f/w [y^2/2 + kappa y^3/3],  m2 = f/w [y^3/3 + kappa y^4/4]
+  // between its ends, and in x: s1 = mid m0 + m1, s2 = mid^2 m0 + 2 mid m1 + m2.
+  const double mid = 0.5 * (lo + hi), d = std::clamp(s1 / f - mid, -w / 6.0, w / 6.0), kappa = 12.0 * d / (w * w);
+  auto primitive = [&](double y) {
+    const double y2 = y * y, y3 = y2 * y;
+    return Row{f / w * (y + kappa * y2 / 2.0), f / w * (y2 / 2.0 + kappa * y3 / 3.0),
+               f / w * (y3 / 3.0 + kappa * y3 * y / 4.0)};
+  };
+  const long first = static_cast<long>(std::floor(lo * double(m_)));
+  const long last = static_cast<long>(std::floor(hi * double(m_)));
+  Row previous = primitive(lo - mid);
+  double placed = 0.0;
+  for (long r = first; r <= last; ++r) {
+    const double q = r == last ? hi : std::min(hi, double(r + 1) / double(m_));
+    const Row next = primitive(q - mid);
+    double m0 = next.f - previous.f;
+    const double m1 = next.s1 - previous.s1, m2 = next.s2 - previous.s2;
+    if (r == last) m0 = f - placed;  // the masses sum to f to rounding
+    previous = next;
+    if (!(m0 > 0.0)) continue;
+    placed += m0;
+    Row& row = row_at(r);
+    row.f += m0;
+    row.s1 += mid * m0 + m1;
+    row.s2 += mid * mid * m0 + 2.0 * mid * m1 + m2;
+  }
+}
+
+void CalciumPackets::add_atom(long k, double f)
+{
+  if (!(f > 0.0)) return;
+  atom_at(k) += f;
+}
+
 void CalciumPackets::add_scaled(const CalciumPackets& other, double weight)
 {
   if (!(weight > 0.0)) return;
   below_ += weight * other.below_;
-  if (!other.rows_.empty()) row_at(other.first_row_);  // one insertion at the front, not one per row
-  if (!other.rows_.empty()) row_at(other.first_row_ + static_cast<long>(other.rows_.size()) - 1);
-  for (std::size_t k = 0; k < other.rows_.size(); ++k) {
-    const Row& o = other.rows_[k];
-    if (!(o.f > 0.0)) continue;
-    Row& row = row_at(other.first_row_ + static_cast<long>(k));
-    row.f += weight * o.f;
-    row.s1 += weight * o.s1;
-    row.s2 += weight * o.s2;
+  if (!other.rows_.empty()) {
+    row_at(other.first_row_);  // one insertion at the front, not one per row
+    row_at(other.first_row_ + static_cast<long>(other.rows_.size()) - 1);
+    Row* target = rows_.data() + (other.first_row_ - first_row_);
+    for (const Row& o : other.rows_) {
+      target->f += weight * o.f;
+      target->s1 += weight * o.s1;
+      target->s2 += weight * o.s2;
+      ++target;
+    }
+  }
+  add_atoms(other, weight);
+}
+
+void CalciumPackets::add_atoms(const CalciumPackets& other, double weight)
+{
+  if (!(weight > 0.0)) return;
+  if (!other.atoms_.empty()) {
+    atom_at(other.first_atom_);
+    atom_at(other.first_atom_ + static_cast<long>(other.atoms_.size()) - 1);
+    double* target = atoms_.data() + (other.first_atom_ - first_atom_);
+    for (double a : other.atoms_) *target++ += weight * a;
   }
 }
 
 void CalciumPackets::add_spiked_above(const CalciumPackets& other, double weight, double F)
 {
   if (!(weight > 0.0)) return;
-  for (std::size_t k = 0; k < other.rows_.size(); ++k) {
-    const Row a = other.row_above(static_cast<long>(k), F);
+  if (other.m_ != m_) throw std::invalid_argument("CalciumPackets: mixing laws with different rows per unit");
+  // Atoms above the floor move to the next atom of the lattice.
+  const long n_atoms = static_cast<long>(other.atoms_.size());
+  for (long k = other.first_atom_above(F); k < n_atoms; ++k)
+    add_atom(other.first_atom_ + k + 1, weight * other.atoms_[static_cast<std::size_t>(k)]);
+  if (other.rows_.empty()) return;
+  const long n = static_cast<long>(other.rows_.size());
+  // Rows before `floor_index - 1` lie wholly below the floor, rows from `floor_index + 2` on wholly
+  // above it (whatever the rounding of F * m); only the rows between go through the shape rule.
+  const long floor_index = static_cast<long>(std::floor(F * double(m_))) - other.first_row_;
+  const long straddle_begin = std::clamp(floor_index - 1, 0L, n), above_begin = std::clamp(floor_index + 2, 0L, n);
+  for (long k = straddle_begin; k < above_begin; ++k) {
+    const Row a = other.row_above(k, F);
     if (!(a.f > 0.0)) continue;
     // x -> x + 1: E[x + 1] = E[x] + 1, E[(x + 1)^2] = E[x^2] + 2 E[x] + 1.
     add(weight * a.f, weight * (a.s1 + a.f), weight * (a.s2 + 2.0 * a.s1 + a.f));
   }
+  if (above_begin >= n) return;
+  // A whole row moves up one unit, m rows: row k of `other` lands on its row k + m, with the same
+  // moment rule. The target rows are allocated once.
+  const long first_target = other.first_row_ + above_begin + m_;
+  row_at(first_target);
+  row_at(other.first_row_ + n - 1 + m_);
+  Row* target = rows_.data() + (first_target - first_row_);
+  for (long k = above_begin; k < n; ++k, ++target) {
+    const Row& o = other.rows_[static_cast<std::size_t>(k)];
+    target->f += weight * o.f;
+    target->s1 += weight * (o.s1 + o.f);
+    target->s2 += weight * (o.s2 + 2.0 * o.s1 + o.f);
+  }
+}
+
+void CalciumPackets::add_continuous_like(const CalciumPackets& shape, double f, double s1, double s2)
+{
+  if (!(f > 0.0)) return;
+  double shape_f = 0.0, shape_s1 = 0.0;
+  for (const Row& r : shape.rows_) {
+    shape_f += r.f;
+    shape_s1 += r.s1;
+  }
+  if (!(shape_f > 0.0)) {
+    add(f, s1, s2);
+    return;
+  }
+  const double scale = f / shape_f, shift = s1 / f - shape_s1 / shape_f;
+  // x -> x + shift: E[x + s] = E[x] + s, E[(x + s)^2] = E[x^2] + 2 s E[x] + s^2.
+  for (const Row& r : shape.rows_)
+    if (r.f > 0.0)
+      add(scale * r.f, scale * (r.s1 + shift * r.f), scale * (r.s2 + 2.0 * shift * r.s1 + shift * shift * r.f));
 }
 
 void CalciumPackets::normalise()
 {
   double total = below_;
   for (const Row& r : rows_) total += r.f;
+  for (double a : atoms_) total += a;
   if (!(total > 0.0)) return;
   below_ /= total;
   for (Row& r : rows_) {
@@ -70,17 +201,27 @@ void CalciumPackets::normalise()
     r.s1 /= total;
     r.s2 /= total;
   }
+  for (double& a : atoms_) a /= total;
 }
 
 void CalciumPackets::drop_below(double F)
 {
   // Row r lies wholly below F when (r + 1) / m <= F; keep one row of margin for rounding.
   const long first_kept = static_cast<long>(std::floor(F * double(m_))) - 1;
-  if (rows_.empty() || first_kept <= first_row_) return;
-  const auto drop = static_cast<std::size_t>(std::min<long>(first_kept - first_row_, static_cast<long>(rows_.size())));
-  for (std::size_t k = 0; k < drop; ++k) below_ += rows_[k].f;
-  rows_.erase(rows_.begin(), rows_.begin() + static_cast<long>(drop));
-  first_row_ += static_cast<long>(drop);
+  if (!rows_.empty() && first_kept > first_row_) {
+    const auto drop =
+        static_cast<std::size_t>(std::min<long>(first_kept - first_row_, static_cast<long>(rows_.size())));
+    for (std::size_t k = 0; k < drop; ++k) below_ += rows_[k].f;
+    rows_.erase(rows_.begin(), rows_.begin() + static_cast<long>(drop));
+    first_row_ += static_cast<long>(drop);
+  }
+  // Atoms at or below the floor (their c is 0: they are on it).
+  if (!atoms_.empty()) {
+    const auto drop = static_cast<std::size_t>(first_atom_above(F));
+    for (std::size_t k = 0; k < drop; ++k) below_ += atoms_[k];
+    atoms_.erase(atoms_.begin(), atoms_.begin() + static_cast<long>(drop));
+    first_atom_ += static_cast<long>(drop);
+  }
 }
 
 void CalciumPackets::finish()
@@ -91,6 +232,24 @@ void CalciumPackets::finish()
     suffix_[k].s1 = suffix_[k + 1].s1 + rows_[k].s1;
     suffix_[k].s2 = suffix_[k + 1].s2 + rows_[k].s2;
   }
+  atom_suffix_.assign(atoms_.size() + 1, Row{});
+  for (std::size_t k = atoms_.size(); k-- > 0;) {
+    const double x = atom_position(origin_, first_atom_ + static_cast<long>(k)), a = atoms_[k];
+    atom_suffix_[k].f = atom_suffix_[k + 1].f + a;
+    atom_suffix_[k].s1 = atom_suffix_[k + 1].s1 + a * x;
+    atom_suffix_[k].s2 = atom_suffix_[k + 1].s2 + a * x * x;
+  }
+}
+
+long CalciumPackets::first_atom_above(double F) const noexcept
+{
+  const long n = static_cast<long>(atoms_.size());
+  if (n == 0) return 0;
+  // Atom k is above the floor when x0 + k > F: k > F - x0.
+  long k = std::clamp(static_cast<long>(std::floor(F - origin_)) + 1 - first_atom_, 0L, n);
+  while (k > 0 && atom_position(origin_, first_atom_ + k - 1) > F) --k;
+  while (k < n && !(atom_position(origin_, first_atom_ + k) > F)) ++k;
+  return k;
 }
 
 CalciumPackets::Row CalciumPackets::row_above(long index, double F) const noexcept
@@ -115,26 +274,38 @@ CalciumPackets::Row CalciumPackets::row_above(long index, double F) const noexce
 
 AboveFloor CalciumPackets::above(double F) const noexcept
 {
-  if (rows_.empty()) return {};
-  const long n = static_cast<long>(rows_.size());
-  const long index = static_cast<long>(std::floor(F * double(m_))) - first_row_;
   Row sum;
-  if (index < -1) {
-    sum = suffix_.front();
-  } else if (index <= n) {
-    // Rows index - 1 .. index + 1 through the shape rule (the floor is in one of them, whatever the
-    // rounding of F * m); the rows after them are wholly above the floor.
-    const long tail = std::min(index + 2, n);
-    sum = suffix_[static_cast<std::size_t>(std::max(tail, 0L))];
-    for (long k = std::max(index - 1, 0L); k < tail; ++k) {
-      const Row a = row_above(k, F);
-      sum.f += a.f;
-      sum.s1 += a.s1;
-      sum.s2 += a.s2;
+  if (!rows_.empty()) {
+    const long n = static_cast<long>(rows_.size());
+    const long index = static_cast<long>(std::floor(F * double(m_))) - first_row_;
+    if (index < -1) {
+      sum = suffix_.front();
+    } else if (index <= n) {
+      // Rows index - 1 .. index + 1 through the shape rule (the floor is in one of them, whatever the
+      // rounding of F * m); the rows after them are wholly above the floor.
+      const long tail = std::min(index + 2, n);
+      sum = suffix_[static_cast<std::size_t>(std::max(tail, 0L))];
+      for (long k = std::max(index - 1, 0L); k < tail; ++k) {
+        const Row a = row_above(k, F);
+        sum.f += a.f;
+        sum.s1 += a.s1;
+        sum.s2 += a.s2;
+      }
     }
+  }
+  if (!atoms_.empty()) {
+    const Row& a = atom_suffix_[static_cast<std::size_t>(first_atom_above(F))];
+    sum.f += a.f;
+    sum.s1 += a.s1;
+    sum.s2 += a.s2;
   }
   // In powers of c = x - F.
   return {sum.f, sum.s1 - F * sum.f, sum.s2 - 2.0 * F * sum.s1 + F * F * sum.f};
+}
+
+CalciumPackets::Moments CalciumPackets::atom_moments() const noexcept
+{
+  return atom_suffix_.empty() ? Moments{} : atom_suffix_.front();
 }
 
 std::vector<CalciumPackets::Packet> CalciumPackets::packets() const
@@ -145,27 +316,8 @@ std::vector<CalciumPackets::Packet> CalciumPackets::packets() const
       const double mean = r.s1 / r.f;
       out.push_back({r.f, mean, std::max(r.s2 / r.f - mean * mean, 0.0)});
     }
-  return out;
-}
-
-CalciumPackets CalciumPackets::moved_to_mean(const CalciumPackets& shape, double mean)
-{
-  CalciumPackets out(shape.m_);
-  double f = 0.0, s1 = 0.0;
-  for (const Row& r : shape.rows_) {
-    f += r.f;
-    s1 += r.s1;
-  }
-  if (!(f > 0.0)) {
-    out.add(1.0, mean, mean * mean);
-    out.finish();
-    return out;
-  }
-  const double shift = mean - s1 / f;
-  // x -> x + shift: E[x + s] = E[x] + s, E[(x + s)^2] = E[x^2] + 2 s E[x] + s^2.
-  for (const Row& r : shape.rows_)
-    if (r.f > 0.0) out.add(r.f / f, (r.s1 + shift * r.f) / f, (r.s2 + 2.0 * shift * r.s1 + shift * shift * r.f) / f);
-  out.finish();
+  for (std::size_t k = 0; k < atoms_.size(); ++k)
+    if (atoms_[k] > 0.0) out.push_back({atoms_[k], atom_position(origin_, first_atom_ + static_cast<long>(k)), 0.0});
   return out;
 }
 

@@ -3,13 +3,21 @@
 //
 // Every neuron with c > 0 moves down at the same speed beta, so in the frame x = c + beta t the
 // positions of the neurons above the floor do not move, and the floor c = 0 is the rising line
-// x = F(t) = beta t. A neuron at x < F sits on the floor (c = 0). The law in x is held as packets,
-// one per row [r / m, (r + 1) / m): each packet keeps its exact mass and its first two moments in
-// x, so a +1 jump (x -> x + 1) moves a packet with exact moments, and every functional of c that is
-// polynomial away from the floor is exact. Only the packet that straddles the floor needs a shape:
-// it is taken as uniform on the interval of its mean and variance, clipped to its row.
+// x = F(t) = beta t. A neuron at x < F sits on the floor (c = 0). A spike takes x to max(x, F) + 1.
+// The law in x has two parts:
+//   - atoms on the lattice x0 + k (k = 0, 1, ...): a Dirac initial calcium c0 = x0 stays a Dirac
+//     for every neuron that has not yet reached the floor, moved up one unit by each spike. They are
+//     held exactly (mass per k), so the mass above the floor drops by the right amount at the right
+//     time, t = (x0 + k) / beta;
+//   - the continuous rest (neurons that have been on the floor spike to F + 1, a position that moves
+//     with t), held as packets, one per row [r / m, (r + 1) / m): each keeps its exact mass and its
+//     first two moments in x, so a +1 jump (x -> x + 1, m rows up) moves a packet exactly, and every
+//     functional of c that is polynomial away from the floor is exact. Only the packet that
+//     straddles the floor needs a shape: uniform on the interval of its mean and variance, clipped
+//     to its row.
 #pragma once
 
+#include <cmath>
 #include <vector>
 
 namespace stf::solver {
@@ -22,26 +30,41 @@ struct AboveFloor {
 
 class CalciumPackets {
 public:
-  explicit CalciumPackets(long rows_per_unit = 1) : m_(rows_per_unit) {}
+  /// `atom_origin`: x0 of the atom lattice (NaN: the laws of this run have no atoms).
+  explicit CalciumPackets(long rows_per_unit = 1, double atom_origin = std::nan(""))
+      : m_(rows_per_unit), origin_(atom_origin)
+  {
+  }
 
   long rows_per_unit() const noexcept { return m_; }
-  bool empty() const noexcept { return rows_.empty(); }
+  double atom_origin() const noexcept { return origin_; }
+  bool empty() const noexcept { return rows_.empty() && atoms_.empty(); }
   long rows() const noexcept { return static_cast<long>(rows_.size()); }
-  long first_row() const noexcept { return first_row_; }
-  double total_mass() const noexcept { return below_ + (suffix_.empty() ? 0.0 : suffix_.front().f); }
+  long atoms() const noexcept { return static_cast<long>(atoms_.size()); }
+  double total_mass() const noexcept;
 
-  /// Adds mass `f` with first and second moments `s1 = f E[x]`, `s2 = f E[x^2]` to the row of its mean.
+  /// Adds continuous mass `f` with first and second moments `s1 = f E[x]`, `s2 = f E[x^2]` to the
+  /// row of its mean.
   void add(double f, double s1, double s2);
-  /// Adds `weight` times every packet of `other` (same rows per unit).
+  /// Adds continuous mass `f` with mean `s1 / f`, spread over [lo, hi] with the linear density of
+  /// that mass and mean (the landings at F + 1 of a window's floor spikes), one packet per row it
+  /// covers, each with the exact moments of its piece.
+  void add_spread(double f, double s1, double lo, double hi);
+  /// Adds mass `f` at the atom x0 + k.
+  void add_atom(long k, double f);
+  /// Adds `weight` times every packet and atom of `other` (same rows per unit and lattice).
   void add_scaled(const CalciumPackets& other, double weight);
   /// Adds `weight` times the part of `other` above the floor F, moved up by one unit of calcium
   /// (the law of the calcium just after a spike of those neurons). The part on the floor is not
   /// added: it lands at x = F + 1 and the caller accounts for it with its exact emission times.
   void add_spiked_above(const CalciumPackets& other, double weight, double F);
-  /// Divides every packet by the total mass (a law). No-op for an empty set.
+  /// Adds the continuous packets of `shape` scaled to mass `f` and moved in x to the mean `s1 / f`
+  /// (its atoms are not added). Without continuous mass in `shape`, one packet (f, s1, s2).
+  void add_continuous_like(const CalciumPackets& shape, double f, double s1, double s2);
+  /// Divides every packet and atom by the total mass (a law). No-op for an empty set.
   void normalise();
-  /// Rows wholly below the floor F hold mass on the floor, whose position no longer matters: they
-  /// become one number (keeps the rows to the span of calcium above the floor).
+  /// Rows and atoms wholly below the floor F hold mass on the floor, whose position no longer
+  /// matters: they become one number (keeps the rows to the span of calcium above the floor).
   void drop_below(double F);
   /// Must be called after the last `add*` and before `above`: builds the suffix sums.
   void finish();
@@ -49,29 +72,39 @@ public:
   /// The part above the floor F: O(1) from the suffix sums plus the straddling row.
   AboveFloor above(double F) const noexcept;
 
-  /// Every packet as (mass, mean x, variance x): for snapshots and tests.
+  /// Mass and moments (mass, s1, s2) in x.
+  struct Moments {
+    double f = 0.0, s1 = 0.0, s2 = 0.0;
+  };
+  /// Of all the atoms (after `finish`).
+  Moments atom_moments() const noexcept;
+  /// Adds `weight` times the atoms of `other` (not its packets).
+  void add_atoms(const CalciumPackets& other, double weight);
+
+  /// Every packet and atom (variance 0) as (mass, mean x, variance x): for snapshots and tests.
   struct Packet {
     double mass, mean, variance;
   };
   std::vector<Packet> packets() const;
 
-  /// The law of `shape` moved in x to have the mean `mean` (the shape of one law at the mean of
-  /// another). The mass below the floor stays there.
-  static CalciumPackets moved_to_mean(const CalciumPackets& shape, double mean);
-
 private:
-  struct Row {
-    double f = 0.0, s1 = 0.0, s2 = 0.0;
-  };
+  using Row = Moments;
   Row& row_at(long r);
+  double& atom_at(long k);
   /// The above-floor part of one row's packet in x-moments (mass, s1, s2).
   Row row_above(long index, double F) const noexcept;
+  /// The index into atoms_ of the first atom above F (atoms_.size() if none).
+  long first_atom_above(double F) const noexcept;
 
   long m_ = 1;
+  double origin_ = 0.0;
   long first_row_ = 0;
-  std::vector<Row> rows_;    // rows first_row_ .. first_row_ + size - 1
-  std::vector<Row> suffix_;  // suffix_[k] = sum of rows_[k..]; one extra zero entry at the end
-  double below_ = 0.0;       // mass of the rows dropped below the floor
+  std::vector<Row> rows_;     // rows first_row_ .. first_row_ + size - 1
+  std::vector<Row> suffix_;   // suffix_[k] = sum of rows_[k..]; one extra zero entry at the end
+  long first_atom_ = 0;
+  std::vector<double> atoms_;        // masses of the atoms first_atom_ .. first_atom_ + size - 1
+  std::vector<Row> atom_suffix_;     // suffix sums of (mass, mass x, mass x^2)
+  double below_ = 0.0;        // mass of the rows and atoms dropped below the floor
 };
 
 }  // namespace stf::solver

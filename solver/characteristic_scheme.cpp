@@ -83,10 +83,10 @@ struct Layout {
 
 /// The law of the union of two cells' masses, with the rows below the floor F dropped.
 std::shared_ptr<const CalciumPackets> mix_packets(const Cell& x, const Cell& y, double mx, double my, long rows,
-                                                  double F)
+                                                  double atom_origin, double F)
 {
   if (x.packets == y.packets) return x.packets;
-  auto mixed = std::make_shared<CalciumPackets>(rows);
+  auto mixed = std::make_shared<CalciumPackets>(rows, atom_origin);
   if (x.packets) mixed->add_scaled(*x.packets, mx);
   if (y.packets) mixed->add_scaled(*y.packets, my);
   mixed->drop_below(F);
@@ -105,6 +105,18 @@ public:
       throw SolverFailure("solver.scheme = \"characteristic\" does not support model.reset = false with a linear "
                           "calcium leak yet; use solver.scheme = \"muscl\"");
     newborn_.b = P_.u_reset;
+    // A Dirac initial calcium c0 under the linear leak: the atoms x = c0 + k reach the floor at
+    // t = (c0 + k) / beta, where steps end and the newborn cell closes (its calcium's shape is
+    // formed with one floor for the whole window, exact for the atoms only if none crosses it).
+    if (!exp_c_ && c.initial.C.is_dirac()) {
+      atom_origin_ = c.initial.C.at;
+      if (P_.beta() > 0.0)
+        for (long k = 0;; ++k) {
+          const double crossing = (atom_origin_ + double(k)) / P_.beta();
+          if (!(crossing < c.time.end)) break;
+          if (crossing > 0.0) atom_crossings_.push_back(crossing);
+        }
+    }
     build_initial_cells();
   }
 
@@ -147,8 +159,8 @@ private:
   Newborn newborn_;
   double drive_ = 0.0;       // p at the last step end
   double floor_now_ = 0.0;   // linear calcium leak: the floor beta t at the last step end
-  std::shared_ptr<const CalciumPackets> shape_;  // the last full mixture of the newborn calcium
-  double shape_time_ = -1.0;
+  double atom_origin_ = std::numeric_limits<double>::quiet_NaN();  // linear calcium leak: x0 of the atoms
+  std::vector<double> atom_crossings_;  // when the atoms reach the floor
   mutable std::vector<CellSpiking> spiking_;     // scratch of rhs()
   long steps_ = 0, max_cells_ = 0;
 };
@@ -158,7 +170,7 @@ Cell CharacteristicRun::floor_cell() const
   Cell f;
   f.kind = CellKind::floor;
   if (!exp_c_) {
-    auto empty = std::make_shared<CalciumPackets>(res_.rows_per_unit_c);
+    auto empty = std::make_shared<CalciumPackets>(res_.rows_per_unit_c, atom_origin_);
     empty->finish();
     f.packets = empty;
   }
@@ -177,10 +189,10 @@ void CharacteristicRun::build_initial_cells()
     c1 = m.s1 / m.mass;
     c2 = m.s2 / m.mass;
   } else {
-    auto p = std::make_shared<CalciumPackets>(res_.rows_per_unit_c);
+    auto p = std::make_shared<CalciumPackets>(res_.rows_per_unit_c, atom_origin_);
     const double row = 1.0 / double(res_.rows_per_unit_c);
     if (law.C.is_dirac()) {
-      p->add(1.0, law.C.at, law.C.at * law.C.at);
+      p->add_atom(0, 1.0);
     } else {
       const double top = law.C.upper_extent(1e-16);
       const long rows = std::max(1L, static_cast<long>(std::ceil(top / row)));
@@ -242,7 +254,7 @@ void CharacteristicRun::to_floor(Cell& floor, const Cell& from, double moved) co
     floor.c1 = (floor.mass * floor.c1 + moved * from.c1) / total;
     floor.c2 = (floor.mass * floor.c2 + moved * from.c2) / total;
   }
-  if (!exp_c_) floor.packets = mix_packets(floor, from, floor.mass, moved, res_.rows_per_unit_c, floor_now_);
+  if (!exp_c_) floor.packets = mix_packets(floor, from, floor.mass, moved, res_.rows_per_unit_c, atom_origin_, floor_now_);
   floor.mass = total;
 }
 
@@ -529,43 +541,39 @@ bool CharacteristicRun::newborn_full(double t) const
 }
 
 /// Linear calcium leak: the law of the newborn cell's calcium: what the spiking mass brought in.
-/// The mass spiked from the floor lands at x = F + 1: one packet with its exact moments (Q). The
-/// mass spiked from above the floor is every cell's part above it moved up by one, weighted by what
-/// it emitted; its moments are exact (A), its shape is that mixture's. The mixture costs cells x
-/// rows, so it is formed once per `window` and, for the newborn cells closed in between, moved to
-/// their exact mean (positions above the floor do not move in x, so the shape keeps).
-/// The newborn's own spikes (rare: it sits at u_reset) add its law moved up by one.
+///   - The mass spiked from the floor landed at x = F(s) + 1 for the spike times s of the window: its
+///     exact mass and mean (Q), spread linearly over [F(opened) + 1, F(t) + 1].
+///   - The mass spiked from above the floor is every cell's part above it moved up by one, weighted
+///     by what it emitted. With one floor for the window (its middle), the atoms are exact (none
+///     crosses the floor inside a window); the continuous part keeps that mixture's shape, moved
+///     to its exact mass and mean (A minus the atoms).
+///   - The newborn's own spikes (rare: it sits at u_reset) add its law moved up by one.
 std::shared_ptr<const CalciumPackets> CharacteristicRun::newborn_calcium(double t)
 {
   const Newborn& n = newborn_;
-  if (!shape_ || t - shape_time_ >= res_.mixture_interval * (1.0 - 1e-9)) {
-    auto mixture = std::make_shared<CalciumPackets>(res_.rows_per_unit_c);
-    const double F_mid = P_.beta() * 0.5 * (n.opened + t);
-    double total = 0.0;
-    for (const Cell& c : cells_) total += c.emitted;
-    // Cells that emitted below 1e-15 of the total change no digit of the mixture.
-    for (const Cell& c : cells_)
-      if (c.emitted > 1e-15 * total) mixture->add_spiked_above(*c.packets, c.emitted, F_mid);
-    mixture->normalise();
-    mixture->finish();
-    if (mixture->total_mass() > 0.0) {
-      shape_ = mixture;
-      shape_time_ = t;
-    }
-  }
-  auto law = std::make_shared<CalciumPackets>(res_.rows_per_unit_c);
+  CalciumPackets mixture(res_.rows_per_unit_c, atom_origin_);
+  const double F_open = P_.beta() * n.opened, F_now = P_.beta() * t, F_mid = 0.5 * (F_open + F_now);
+  double total = 0.0;
+  for (const Cell& c : cells_) total += c.emitted;
+  // Cells that emitted below 1e-15 of the total change no digit of the mixture.
+  for (const Cell& c : cells_)
+    if (c.emitted > 1e-15 * total) mixture.add_spiked_above(*c.packets, c.emitted, F_mid);
+  mixture.finish();
+  auto law = std::make_shared<CalciumPackets>(res_.rows_per_unit_c, atom_origin_);
   if (n.A0 > 0.0) {
-    if (shape_)
-      law->add_scaled(CalciumPackets::moved_to_mean(*shape_, n.A1 / n.A0), n.A0);
-    else
-      law->add(n.A0, n.A1, n.A2);
+    // The emissions and A are integrated by the same Runge-Kutta step, so the atoms' part of A is
+    // the mixture's atoms to rounding.
+    const CalciumPackets::Moments atoms = mixture.atom_moments();
+    law->add_atoms(mixture, 1.0);
+    const double f = n.A0 - atoms.f;
+    if (f > 1e-12 * n.A0) law->add_continuous_like(mixture, f, n.A1 - atoms.s1, n.A2 - atoms.s2);
   }
-  law->add(n.Q0, n.Q1, n.Q2);
+  law->add_spread(n.Q0, n.Q1, F_open + 1.0, F_now + 1.0);
   if (n.emitted > 0.0) {
     CalciumPackets own = *law;
     own.normalise();
     own.finish();
-    law->add_spiked_above(own, n.emitted, P_.beta() * t);
+    law->add_spiked_above(own, n.emitted, F_now);
   }
   law->normalise();
   law->finish();
@@ -621,7 +629,7 @@ void CharacteristicRun::merge_cells()
         last.c1 = (last.mass * last.c1 + c.mass * c.c1) / total;
         last.c2 = (last.mass * last.c2 + c.mass * c.c2) / total;
       }
-      if (!exp_c_) last.packets = mix_packets(last, c, last.mass, c.mass, res_.rows_per_unit_c, floor_now_);
+      if (!exp_c_) last.packets = mix_packets(last, c, last.mass, c.mass, res_.rows_per_unit_c, atom_origin_, floor_now_);
       last.a = std::min(last.a, c.a);
       last.b = std::max(last.b, c.b);
       last.mass = total;
@@ -686,7 +694,9 @@ Solution CharacteristicRun::run(const SolveOptions& options)
   for (double t : options.snapshot_times)
     if (t > 0.0 && t < end) stops.push_back(t);
   if (case_.region.t_grace > 0.0 && case_.region.t_grace < end) stops.push_back(case_.region.t_grace);
+  stops.insert(stops.end(), atom_crossings_.begin(), atom_crossings_.end());
   std::sort(stops.begin(), stops.end());
+  std::size_t next_crossing = 0;
 
   Solution sol;
   sol.ts_type = "rk4";
@@ -707,7 +717,12 @@ Solution CharacteristicRun::run(const SolveOptions& options)
       const double t0 = t;
       t = dt == stop - t0 ? stop : t0 + dt;
       step(t0, t - t0);
-      if (newborn_full(t)) close_newborn(t);
+      bool crossing = false;  // an atom reached the floor: a new window starts
+      while (next_crossing < atom_crossings_.size() && atom_crossings_[next_crossing] <= t + 1e-12 * end) {
+        crossing = true;
+        ++next_crossing;
+      }
+      if (crossing || newborn_full(t)) close_newborn(t);
       max_cells_ = std::max(max_cells_, static_cast<long>(cells_.size()));
       obs = observables(t, &mass);
       drive_ = obs.drive();
@@ -771,7 +786,6 @@ CharacteristicResolution characteristic_resolution(const model::Case& c, int lev
   if (c.model.leak_C.kind == model::LeakKind::linear && c.model.beta() > 0.0)
     r.window = std::min(r.window, 0.25 / c.model.beta());  // newborn calcium (>= 1 - beta window) stays above 0
   r.rows_per_unit_c = 2L << std::min(level, 9);
-  r.mixture_interval = 0.0;
   return r;
 }
 

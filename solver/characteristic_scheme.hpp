@@ -18,7 +18,6 @@ struct CharacteristicResolution {
                               // are narrow where phi varies and wide where it is flat
   double window = 0.0;        // the longest time a newborn cell collects reset mass
   long rows_per_unit_c = 1;   // calcium packets per unit (linear calcium leak)
-  double mixture_interval = 0.0;  // linear calcium leak: how often the newborn calcium's shape is re-formed
 };
 
 /// Level `level` of the refinement sequence of a case: lengths from the case's own scales (its
