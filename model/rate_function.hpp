@@ -16,6 +16,20 @@ const std::vector<std::string>& rate_kind_names();
 RateKind rate_kind_from_name(std::string_view name);  // throws std::invalid_argument listing valid names
 std::string_view to_string(RateKind kind);
 
+/// x^kappa, with the common small integer exponents by multiplication (std::pow is most of the cost
+/// of evaluating a hill rate, and the limit solver evaluates it at every cell and stage).
+inline double power_of(double x, double kappa) noexcept
+{
+  if (kappa == 1.0) return x;
+  if (kappa == 2.0) return x * x;
+  if (kappa == 3.0) return x * x * x;
+  if (kappa == 4.0) {
+    const double x2 = x * x;
+    return x2 * x2;
+  }
+  return std::pow(x, kappa);
+}
+
 /// phi : [0, inf) -> [0, inf), one of the families of MODEL.md §1.
 /// Fields not used by a family keep their defaults. `constant` uses `lambda0` as its lambda.
 struct RateFunction {
@@ -32,11 +46,11 @@ struct RateFunction {
     switch (kind) {
       case RateKind::constant: return lambda0;
       case RateKind::linear: return lambda0 + gamma * u;
-      case RateKind::power: return lambda0 + gamma * std::pow(u, kappa);
+      case RateKind::power: return lambda0 + gamma * power_of(u, kappa);
       case RateKind::hill: {
         // phi_max u^kappa / (theta^kappa + u^kappa), written as 1/(1 + (theta/u)^kappa) to stay finite.
         if (u <= 0.0) return lambda0;
-        return lambda0 + phi_max / (1.0 + std::pow(theta / u, kappa));
+        return lambda0 + phi_max / (1.0 + power_of(theta / u, kappa));
       }
       case RateKind::sigmoid: return phi_max / (1.0 + std::exp(-(u - theta) / s));
       case RateKind::threshold_linear: {

@@ -139,10 +139,15 @@ void CalciumPackets::add_spiked_above(const CalciumPackets& other, double weight
 {
   if (!(weight > 0.0)) return;
   if (other.m_ != m_) throw std::invalid_argument("CalciumPackets: mixing laws with different rows per unit");
-  // Atoms above the floor move to the next atom of the lattice.
+  // Atoms above the floor move to the next atom of the lattice (the targets allocated once).
   const long n_atoms = static_cast<long>(other.atoms_.size());
-  for (long k = other.first_atom_above(F); k < n_atoms; ++k)
-    add_atom(other.first_atom_ + k + 1, weight * other.atoms_[static_cast<std::size_t>(k)]);
+  const long first_above = other.first_atom_above(F);
+  if (first_above < n_atoms) {
+    atom_at(other.first_atom_ + first_above + 1);
+    atom_at(other.first_atom_ + n_atoms);
+    double* target = atoms_.data() + (other.first_atom_ + first_above + 1 - first_atom_);
+    for (long k = first_above; k < n_atoms; ++k) *target++ += weight * other.atoms_[static_cast<std::size_t>(k)];
+  }
   if (other.rows_.empty()) return;
   const long n = static_cast<long>(other.rows_.size());
   // Rows before `floor_index - 1` lie wholly below the floor, rows from `floor_index + 2` on wholly
@@ -226,6 +231,20 @@ void CalciumPackets::drop_below(double F)
 
 void CalciumPackets::finish()
 {
+  // The top tails (Poisson-like in the number of spikes) fall below 1e-300 within a few dozen units;
+  // rows and atoms whose whole tail holds less than 1e-18 of the mass change no digit: they are cut.
+  double total = below_;
+  for (const Row& r : rows_) total += r.f;
+  for (double a : atoms_) total += a;
+  const double negligible = 1e-18 * total;
+  for (double tail = 0.0; !rows_.empty() && tail + rows_.back().f < negligible;) {
+    tail += rows_.back().f;
+    rows_.pop_back();
+  }
+  for (double tail = 0.0; !atoms_.empty() && tail + atoms_.back() < negligible;) {
+    tail += atoms_.back();
+    atoms_.pop_back();
+  }
   suffix_.assign(rows_.size() + 1, Row{});
   for (std::size_t k = rows_.size(); k-- > 0;) {
     suffix_[k].f = suffix_[k + 1].f + rows_[k].f;
