@@ -115,3 +115,21 @@ TEST_CASE("CFL step: nothing moves, no bound")
   const auto ph = physics(mesh::Grid(4.0, 4, 2, 4), m);
   CHECK(solver::cfl_time_step(ph, drive(0.0, 0.0), 0.4, 1.0) == std::numeric_limits<double>::infinity());
 }
+
+TEST_CASE("calcium frame: the rows' shift beta (t - frame start), within [0, dc]")
+{
+  model::ModelParameters m;
+  m.phi = constant_rate(0.0);
+  m.leak_U = {model::LeakKind::exponential, 1.0};
+  m.leak_C = {model::LeakKind::linear, 2.0};
+  const auto frame = physics(mesh::Grid(4.0, 4, 4, 8), m);  // dc = 1/4: a row every 1/8
+  REQUIRE(frame.calcium_frame);
+  CHECK(solver::calcium_shift(frame, 0.5, 0.5) == 0.0);
+  CHECK(solver::calcium_shift(frame, 0.5, 0.55) == doctest::Approx(0.1).epsilon(1e-13));
+  CHECK(solver::calcium_shift(frame, 0.5, 0.625) == 0.25);  // a whole row: the relabelling time
+  CHECK(solver::calcium_shift(frame, 0.5, 0.7) == 0.25);    // never past one row
+  CHECK(solver::calcium_shift(frame, 0.5, 0.4) == 0.0);     // never negative
+  m.leak_C = {model::LeakKind::exponential, 2.0};
+  const auto no_frame = physics(mesh::Grid(4.0, 4, 4, 8), m);
+  CHECK(solver::calcium_shift(no_frame, 0.0, 0.1) == 0.0);
+}
