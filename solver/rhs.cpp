@@ -370,7 +370,7 @@ PetscErrorCode compute_nonlocal_terms(const RhsContext& ctx, double input, doubl
   PetscFunctionReturn(0);
 }
 
-PetscErrorCode rhs_function(TS ts, PetscReal t, Vec X, Vec F, void* raw)
+PetscErrorCode rhs_function(TS, PetscReal t, Vec X, Vec F, void* raw)
 {
   const auto& ctx = *static_cast<const RhsContext*>(raw);
   PetscFunctionBeginUser;
@@ -378,14 +378,11 @@ PetscErrorCode rhs_function(TS ts, PetscReal t, Vec X, Vec F, void* raw)
   ++ctx.rhs_evaluations;
   const Physics& ph = ctx.physics;
   // I(t) is piecewise constant and no step straddles one of its changes (the driver stops there):
-  // every stage of a step uses the value at the step's start, even a stage evaluated at its end.
-  PetscReal t_step = t;
-  PetscCall(TSGetTime(ts, &t_step));
-  const double input = ph.params.input.value(t_step <= t ? t_step : t);
-
+  // every stage uses the value of the current stop interval, even a stage evaluated at its end,
+  // where I(t) itself may already have jumped.
   PetscCall(load_state(ctx, X));
   NonlocalTerms nl;
-  PetscCall(compute_nonlocal_terms(ctx, input, ctx.sigma_at(t), &nl));
+  PetscCall(compute_nonlocal_terms(ctx, ctx.interval.input, ctx.sigma_at(t), &nl));
 
   PetscInt xs, ys, xm, ym;
   PetscCall(DMDAGetCorners(ctx.dm.cells, &xs, &ys, nullptr, &xm, &ym, nullptr));

@@ -21,7 +21,9 @@ PetscErrorCode compute_nonlocal_terms(const RhsContext& ctx, double input, doubl
 
 /// dX/dt = F(t, X): fluxes face by face (each computed once, subtracted from one cell and added to
 /// the next), the killing -phi(u) rho, the reset flux J(t, c - 1) re-entering at u = u_reset, and
-/// the dynamics of the singular parts. `raw` is a const RhsContext*. Collective.
+/// the dynamics of the singular parts. `raw` is a const RhsContext*: the result depends on t, X and
+/// that context only (I and the calcium frame's origin from ctx.interval), not on the state of `ts`.
+/// Collective.
 PetscErrorCode rhs_function(TS ts, PetscReal t, Vec X, Vec F, void* raw);
 
 }  // namespace stf::solver

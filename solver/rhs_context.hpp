@@ -56,6 +56,24 @@ struct Physics {
   Physics(const mesh::Grid& g, const mesh::SingularParts& p, const model::ModelParameters& m, Limiter l);
 };
 
+/// What the right-hand side reads besides (t, X) and the physics, and which changes during a run:
+/// the input I and the origin of the calcium frame. Both are constant between two stops of the
+/// driver (I is piecewise constant and every change of it is a stop; the calcium rows are
+/// relabelled only at stops), so the driver sets them before each TSSolve and the right-hand side
+/// only reads them: it is a function of (t, X) and this, not of the stepper's state.
+struct StopInterval {
+  double input = 0.0;        // I(t) on the interval (MODEL.md §1)
+  double frame_start = 0.0;  // time of the last relabelling of the calcium rows (calcium frame only)
+};
+
+/// The calcium rows' shift sigma = beta (t - frame start), within [0, dc] (0 without the calcium frame).
+inline double calcium_shift(const Physics& ph, double frame_start, double t) noexcept
+{
+  if (!ph.calcium_frame) return 0.0;
+  const double s = ph.beta * (t - frame_start);
+  return s < 0.0 ? 0.0 : (s > ph.grid.dc() ? ph.grid.dc() : s);
+}
+
 /// The nonlocal terms of one state: reset flux per calcium row and the drive.
 struct NonlocalTerms {
   double input = 0.0;  // I(t)
@@ -81,13 +99,8 @@ struct RhsContext {
   mutable std::vector<double> density_row; // one row's densities per unit potential, two ghosts each side
   mutable std::vector<double> flux_c_low, flux_c_high;  // calcium-face fluxes below and above a row
   mutable long rhs_evaluations = 0;
-  mutable double frame_start = 0.0;  // time of the last relabelling of the calcium rows
-  double sigma_at(double t) const noexcept
-  {
-    if (!physics.calcium_frame) return 0.0;
-    const double s = physics.beta * (t - frame_start);
-    return s < 0.0 ? 0.0 : (s > physics.grid.dc() ? physics.grid.dc() : s);
-  }
+  StopInterval interval;  // set by the driver between two TSSolve calls, read-only inside them
+  double sigma_at(double t) const noexcept { return calcium_shift(physics, interval.frame_start, t); }
 };
 
 }  // namespace stf::solver

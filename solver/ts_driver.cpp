@@ -69,7 +69,7 @@ PetscErrorCode pre_step(TS ts)
   PetscCall(TSGetSolution(ts, &X));
   PetscCall(load_state(ctx, X));
   NonlocalTerms nl;
-  PetscCall(compute_nonlocal_terms(ctx, ctx.physics.params.input.value(t), ctx.sigma_at(t), &nl));
+  PetscCall(compute_nonlocal_terms(ctx, ctx.interval.input, ctx.sigma_at(t), &nl));
   PetscCheck(std::isfinite(nl.drive), ctx.comm, PETSC_ERR_FP, "the drive p(t) is not finite at t = %g", double(t));
   double dt = cfl_time_step(ctx.physics, nl, control.cfl, control.ssp_coefficient);
   const double remaining = t_stop - t;
@@ -143,8 +143,8 @@ struct Resources {
 /// The calcium frame (linear calcium leak): at every multiple of dc / beta the rows have moved
 /// down by exactly one row. Relabel them: row j + 1 becomes row j, row 0 (now entirely at c <= 0)
 /// joins the line {c = 0}, the line {u = 0}'s row 0 joins the corner. Collective; every rank owns
-/// whole columns in the frame.
-PetscErrorCode relabel_calcium_rows(const RhsContext& ctx, Vec X, double t)
+/// whole columns in the frame. The caller moves the frame's origin (ctx.interval.frame_start).
+PetscErrorCode relabel_calcium_rows(const RhsContext& ctx, Vec X)
 {
   PetscFunctionBeginUser;
   const auto& g = ctx.physics.grid;
@@ -178,7 +178,6 @@ PetscErrorCode relabel_calcium_rows(const RhsContext& ctx, Vec X, double t)
     PetscCall(VecRestoreArray(Xp, &s));
   }
   PetscCall(DMCompositeRestoreAccess(ctx.dm.pack, X, &Xc, &Xp));
-  ctx.frame_start = t;
   PetscFunctionReturn(0);
 }
 
@@ -366,7 +365,10 @@ Solution solve_muscl(const model::Case& c, const SolveOptions& options, MPI_Comm
 
   const auto start = std::chrono::steady_clock::now();
   record(0.0);
+  double from = 0.0;  // the start of the current stop interval
   for (double stop : stops) {
+    // I is right-continuous and changes only at stops: its value on [from, stop) is the one at from.
+    ctx.interval.input = c.model.input.value(from);
     petsc_check(TSSetMaxTime(ts, stop), "TSSetMaxTime");
     petsc_check(TSSolve(ts, res.X), "TSSolve");
     if (control.interrupted) {
@@ -383,9 +385,11 @@ Solution solve_muscl(const model::Case& c, const SolveOptions& options, MPI_Comm
     // At a relabelling time the rows have moved down by one: relabel first, so the state and its
     // shift (0 again) describe the same positions for the observables.
     while (next_relabel < relabels.size() && relabels[next_relabel] <= stop + 1e-12 * c.time.end) {
-      petsc_check(relabel_calcium_rows(ctx, res.X, stop), "relabelling the calcium rows");
+      petsc_check(relabel_calcium_rows(ctx, res.X), "relabelling the calcium rows");
+      ctx.interval.frame_start = stop;
       ++next_relabel;
     }
+    from = stop;
     record(stop);
     // Every rank decides together: the next TSSolve is collective.
     if (options.stop != nullptr && stop_requested_on_any_rank(options.stop, comm)) {
