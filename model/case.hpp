@@ -33,7 +33,7 @@ struct MeshSettings {
 };
 
 struct SolverSettings {
-  std::string scheme = "muscl";       // muscl (the [mesh] grid) or characteristic (cells moving with the flow)
+  std::string scheme = "characteristic";  // characteristic (cells moving with the flow) or muscl (the [mesh] grid)
   // Relative error of the exit time and observables that the solver refines to. Unset: the
   // characteristic scheme uses default_tolerance, the MUSCL scheme runs once on its [mesh].
   std::optional<double> tolerance;

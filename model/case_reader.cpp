@@ -225,7 +225,8 @@ void read_mesh(std::optional<TableReader> t, Case& c)
   m.c_max = std::ceil(m.c_max * m_c - 1e-9) / m_c;
   if (m.cells_c() < 2) m.c_max = 2.0 / m_c;  // the grid needs two calcium cells (mesh/grid.cpp)
 
-  // The stimulus must fit in the mesh.
+  // The stimulus must fit in the mesh (of the MUSCL scheme: the characteristic scheme has none).
+  if (c.solver.scheme != "muscl") return;
   const double u_extent = c.initial.U.upper_extent();
   const double c_extent = c.initial.C.upper_extent();
   auto locate = [&](std::string_view key, const std::string& message) {

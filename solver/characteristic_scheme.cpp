@@ -49,6 +49,26 @@ struct Cell {
   std::shared_ptr<const CalciumPackets> packets;  // linear calcium leak: the law of x = c + beta t (unit mass)
   CellKind kind = CellKind::initial;
   double emitted = 0.0;  // spiking mass since the newborn cell opened: its weight in the newborn's calcium
+
+  /// The part of the calcium law above the floor F. A Runge-Kutta step asks at three floors (its
+  /// start, middle twice, end) and the next step starts at this one's end: the last two answers
+  /// are kept (the law does not change between closes; every change makes a new Cell or resets it).
+  const AboveFloor& above(double F) const
+  {
+    if (F == cached_floor[0]) return cached_above[0];
+    if (F == cached_floor[1]) return cached_above[1];
+    const int slot = next_slot;
+    next_slot ^= 1;
+    cached_floor[slot] = F;
+    cached_above[slot] = packets->above(F);
+    return cached_above[slot];
+  }
+  void forget_above() const { cached_floor[0] = cached_floor[1] = std::numeric_limits<double>::quiet_NaN(); }
+
+private:
+  mutable double cached_floor[2] = {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
+  mutable AboveFloor cached_above[2];
+  mutable int next_slot = 0;
 };
 
 /// The cell that collects the reset mass (MODEL.md §3: the spiking mass re-enters at u_reset).
@@ -275,7 +295,10 @@ void CharacteristicRun::to_floor(Cell& floor, const Cell& from, double moved) co
     floor.c1 = (floor.mass * floor.c1 + moved * from.c1) / total;
     floor.c2 = (floor.mass * floor.c2 + moved * from.c2) / total;
   }
-  if (!exp_c_) floor.packets = mix_packets(floor, from, floor.mass, moved, res_.rows_per_unit_c, atom_origin_, floor_now_);
+  if (!exp_c_) {
+    floor.packets = mix_packets(floor, from, floor.mass, moved, res_.rows_per_unit_c, atom_origin_, floor_now_);
+    floor.forget_above();
+  }
   floor.mass = total;
 }
 
@@ -353,7 +376,7 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
       n1 += km * (cb + 1.0);
       n2 += km * (c2b + 2.0 * cb + 1.0);
     } else {
-      const AboveFloor A = cell.packets->above(F);
+      const AboveFloor& A = cell.above(F);
       const double on_floor = std::max(cell.packets->total_mass() - A.mass, 0.0);
       drive += km * (w0 + w1 * A.c1);
       // In x: above the floor x -> x + 1; on the floor (c = 0) to c = 1, i.e. x = F + 1.
@@ -650,7 +673,10 @@ void CharacteristicRun::merge_cells()
         last.c1 = (last.mass * last.c1 + c.mass * c.c1) / total;
         last.c2 = (last.mass * last.c2 + c.mass * c.c2) / total;
       }
-      if (!exp_c_) last.packets = mix_packets(last, c, last.mass, c.mass, res_.rows_per_unit_c, atom_origin_, floor_now_);
+      if (!exp_c_) {
+        last.packets = mix_packets(last, c, last.mass, c.mass, res_.rows_per_unit_c, atom_origin_, floor_now_);
+        last.forget_above();
+      }
       last.a = std::min(last.a, c.a);
       last.b = std::max(last.b, c.b);
       last.mass = total;
@@ -686,7 +712,7 @@ model::Observables CharacteristicRun::observables(double t, double* total_mass) 
     if (exp_c_ || !P_.reset) {
       add(c.a, c.b, c.mass, c.moment, c.c1, c.c2);
     } else {
-      const AboveFloor A = c.packets->above(F);
+      const AboveFloor& A = c.above(F);
       add(c.a, c.b, c.mass, c.moment, A.c1, A.c2);
     }
   }

@@ -70,7 +70,7 @@ summary=$(cat "$work/sim/summary.json" 2>/dev/null)
 if [[ $summary == *'"q05"'*'"q95"'* ]]; then pass; else fail "stf simulate: summary.json quantiles are not keyed q05 .. q95"; fi
 expect_code 2 "$stf" simulate "$src/cases/memory.toml" -N 50 -R 2 -o "$work/sim"  # exists, no --force
 # A run that cannot continue (mass leaving a mesh too short in u) exits 3 and leaves no folder.
-expect_code 3 "$stf" run "$src/cases/memory.toml" --set mesh.u_max=5 --set time.end=2 --set "report.times=[1.0]" --quiet -o "$work/lost"
+expect_code 3 "$stf" run "$src/cases/memory.toml" --set solver.scheme=muscl --set mesh.u_max=5 --set time.end=2 --set "report.times=[1.0]" --quiet -o "$work/lost"
 if [[ -e "$work/lost" ]]; then fail "stf run: a failed run left $work/lost"; else pass; fi
 # Each command checks only the sections it reads: memory.toml's report.times (up to 22.5) lie beyond a
 # shortened horizon, which stops stf report and stf check but not stf run, simulate or sweep.
@@ -87,7 +87,7 @@ if [[ $msg == *"[report] by report only"* ]]; then pass; else fail "stf check do
 # error (about 1e-10 here at t = 0.01), which must not stop the run; -ts_monitor prints one line per
 # step (and one for the initial state), -ts_view one view per run, although the driver calls
 # TSSolve once per sample stop (50 here).
-short=(--set time.end=0.5 --set mesh.cells_u=40 --quiet)
+short=(--set time.end=0.5 --set solver.scheme=muscl --set mesh.cells_u=40 --quiet)
 expect_code 0 "$stf" run "$src/cases/memory.toml" "${short[@]}" -o "$work/dp5" -- -ts_type rk -ts_rk_type 5dp
 petsc_out=$("$stf" run "$src/cases/memory.toml" "${short[@]}" -o "$work/monitor" -- -ts_monitor -ts_view 2>&1)
 steps=$(sed -n 's/^ *"steps": \([0-9]*\),*$/\1/p' "$work/monitor/summary.json")

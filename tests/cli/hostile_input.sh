@@ -80,7 +80,7 @@ expect 2 "particles.seed" "$stf" simulate "$case_file" "${quick[@]}" -N 10 -R 1 
 expect 0 "" "$stf" simulate "$case_file" "${quick[@]}" -N 10 -R 1 --seed 9223372036854775807 -o "$work/s1"
 if grep -q "seed = 9223372036854775807" "$work/s1/case.toml" 2>/dev/null; then pass; else fail "the largest seed not recorded"; fi
 # PETSc options that do not exist, and commands that do not exist.
-expect 2 "-ts_type nonsense" "$stf" run "$case_file" "${quick[@]}" --quiet -o "$work/ts" -- -ts_type nonsense
+expect 2 "-ts_type nonsense" "$stf" run "$case_file" "${quick[@]}" --set solver.scheme=muscl --quiet -o "$work/ts" -- -ts_type nonsense
 [[ -e $work/ts ]] && fail "-ts_type nonsense left an output folder"
 expect 2 "unknown command 'frobnicate'" "$stf" frobnicate
 
@@ -97,7 +97,7 @@ expect 2 "description" "$stf" check "$case_file" --set "description=$(printf 'ba
 mkdir -p "$work.fs"
 if mount -t tmpfs -o size=256k tmpfs "$work.fs" 2>/dev/null; then
   mounted=1
-  expect 4 "disk full" "$stf" run "$case_file" --set time.end=1 --set "report.times=[0.5]" \
+  expect 4 "disk full" "$stf" run "$case_file" --set time.end=1 --set "report.times=[0.5]" --set solver.scheme=muscl \
     --set "solver.snapshots=[0.2, 0.4, 0.6, 0.8, 1.0]" --quiet -o "$work.fs/r"
   if [[ -z $(ls -A "$work.fs") ]]; then pass; else fail "a full disk left $(ls -A "$work.fs")"; fi
 else

@@ -79,7 +79,7 @@ check "symlink to an stf folder: exit $code, expected 0" '[[ $code -eq 0 && -L $
 
 # A failed run keeps the old results: a run that stops with exit 3 (mass leaving a short mesh).
 cp -r "$work/new" "$work/before"
-run_in "$work" "$stf" run case.toml --set mesh.u_max=5 --set time.end=2 --set "report.times=[1.0]" --quiet -o new --force
+run_in "$work" "$stf" run case.toml --set solver.scheme=muscl --set mesh.u_max=5 --set time.end=2 --set "report.times=[1.0]" --quiet -o new --force
 check "failed run: exit $code, expected 3" '[[ $code -eq 3 ]]'
 check "failed run: the old results were touched" 'diff -r "$work/before" "$work/new" >/dev/null'
 

@@ -19,6 +19,6 @@ if [[ -z $python ]]; then
 fi
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-"$stf" run "$src/cases/memory.toml" --set time.end=3 --set mesh.cells_u=40 --set "solver.snapshots=[0.0, 1.0, 2.5]" \
+"$stf" run "$src/cases/memory.toml" --set time.end=3 --set solver.scheme=muscl --set mesh.cells_u=40 --set "solver.snapshots=[0.0, 1.0, 2.5]" \
   --quiet -o "$work/run" || exit 1
 "$python" "$src/tests/cli/snapshots_vtk.py" "$work/run"

@@ -26,11 +26,11 @@ TEST_CASE("the exit time increases with c0 on the memory case (memory curve)")
   const fs::path out = fs::path(STF_BINARY_DIR) / "test-output" / "sweep_memory_c0";
   fs::remove_all(out);
   fs::create_directories(out.parent_path());
-  // One potential extent for every c0 (the drive grows with c0), the calcium extent automatic (it
-  // must hold c0 = 20), the case's stretched cells, and a horizon that holds the longest memory;
-  // the particles use 400 neurons.
+  // The default (characteristic) scheme, with no mesh to size, to a relative error of 1e-3 (the
+  // order of the exit times is what is checked), a horizon that holds the longest memory; the
+  // particles use 400 neurons.
   const std::string cmd = std::string(STF_BINARY_DIR) + "/stf sweep " + STF_SOURCE_DIR +
-                          "/cases/memory.toml --set time.end=20 --set mesh.u_max=80 --set mesh.c_max=auto --vary initial.C.at=5:20:4 --neurons 400 "
+                          "/cases/memory.toml --set time.end=20 --set solver.tolerance=1e-3 --vary initial.C.at=5:20:4 --neurons 400 "
                           "--replicas 8 --out " + out.string() + " > " + out.string() + ".log 2>&1";
   const int status = std::system(cmd.c_str());
   INFO("command: " << cmd << "\n" << read_text(out.string() + ".log"));
@@ -40,8 +40,8 @@ TEST_CASE("the exit time increases with c0 on the memory case (memory curve)")
   CHECK(fs::exists(out / "memory_curve.png"));
   // The base case is recorded resolved, with the overrides it was given.
   const std::string base = read_text(out / "case.toml");
-  CHECK(base.find("u_max = 80") != std::string::npos);
-  CHECK(j["overrides"].size() == 3);
+  CHECK(base.find("tolerance = 0.001") != std::string::npos);
+  CHECK(j["overrides"].size() == 2);
   CHECK(fs::exists(out / "sweep.csv"));
   double last_limit = -1.0, last_mean = -1.0;
   for (const auto& p : j["points"]) {
@@ -62,10 +62,10 @@ TEST_CASE("a value where the limit fails is recorded with its reason, and the sw
   const fs::path out = fs::path(STF_BINARY_DIR) / "test-output" / "sweep_memory_failing_value";
   fs::remove_all(out);
   fs::create_directories(out.parent_path());
-  // On the memory case's own mesh (u_max = 40) the stimulus c0 = 20 drives mass out through u_max:
-  // that value fails, c0 = 5 does not.
+  // The MUSCL scheme on a mesh cut at u_max = 40: the stimulus c0 = 20 drives mass out through
+  // u_max, so that value fails; c0 = 5 does not.
   const std::string cmd = std::string(STF_BINARY_DIR) + "/stf sweep " + STF_SOURCE_DIR +
-                          "/cases/memory.toml --set time.end=8 --set mesh.c_max=auto --vary initial.C.at=5:20:2 --out " +
+                          "/cases/memory.toml --set time.end=8 --set solver.scheme=muscl --set mesh.u_max=40 --vary initial.C.at=5:20:2 --out " +
                           out.string() + " > " + out.string() + ".log 2>&1";
   const int status = std::system(cmd.c_str());
   INFO("command: " << cmd << "\n" << read_text(out.string() + ".log"));
