@@ -196,7 +196,11 @@ SweepResult run_sweep(const std::filesystem::path& case_file, const std::vector<
   if (r.limit_spread) {
     PointShare mine;
     try {
-      for (std::size_t k = std::size_t(rank); k < grid.size(); k += std::size_t(size)) {
+      // Point (i, j) of the grid goes to rank (i + j) mod size: a checkerboard, so that neither key's
+      // costly end (a strong stimulus that lasts to the horizon, a fine refinement) falls on one rank.
+      const std::size_t n2 = r.second ? std::size_t(r.second->count) : 1;
+      for (std::size_t k = 0; k < grid.size(); ++k) {
+        if ((k / n2 + k % n2) % std::size_t(size) != std::size_t(rank)) continue;
         if (options.stop && options.stop->load()) {
           mine.interrupted = true;
           break;

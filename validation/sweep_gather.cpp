@@ -2,10 +2,12 @@
 #include "validation/sweep_gather.hpp"
 
 #include <algorithm>
+#include <chrono>
 #include <cstdint>
 #include <cstring>
 #include <limits>
 #include <stdexcept>
+#include <thread>
 
 namespace stf::validation {
 
@@ -110,6 +112,15 @@ PointShare share_points(const PointShare& mine, MPI_Comm comm)
   w.put(static_cast<std::uint64_t>(mine.points.size()));
   for (std::size_t k = 0; k < mine.points.size(); ++k) put_point(w, mine.index[k], mine.points[k]);
 
+  // A rank done with its share waits for the others asleep: MPI's blocking calls poll at full
+  // speed, and a polling rank takes a core from the ranks still solving when cores are shared.
+  MPI_Request arrived = MPI_REQUEST_NULL;
+  MPI_Ibarrier(comm, &arrived);
+  for (int all_done = 0;;) {
+    MPI_Test(&arrived, &all_done, MPI_STATUS_IGNORE);
+    if (all_done) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
   // Gathered on rank 0, then broadcast whole: every rank decodes the same bytes.
   const int length = static_cast<int>(w.bytes.size());
   std::vector<int> lengths(static_cast<std::size_t>(size)), offsets(static_cast<std::size_t>(size));
