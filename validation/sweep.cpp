@@ -315,7 +315,9 @@ void write_grid_sweep(const SweepResult& r, const io::OutputFolder& folder)
   fig.value_label = "exit time from the memory region";
   fig.x_values = r.spec.values();
   fig.y_values = r.second->values();
-  fig.no_exit_label = fmt::format("never exits before t = {:g}", r.time_end);
+  const bool horizon_swept = r.spec.key == "time.end" || r.second->key == "time.end";
+  fig.no_exit_label = horizon_swept ? std::string("never exits before time.end")
+                                    : fmt::format("never exits before t = {:g}", r.time_end);
   fig.failed_label = r.reduction ? "failed" : "limit failed (sweep.json says why)";
   for (const auto& p : r.points) {
     const std::string status = sweep_status(p);
