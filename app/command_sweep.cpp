@@ -1,6 +1,7 @@
-// stf sweep CASE --vary KEY=START:STOP:COUNT [--neurons N --replicas R] [--out DIR]: the exit time
-// and chosen observables over a range of one parameter; the memory curve when KEY is the
-// stimulus strength initial.C.at (MODEL.md §4).
+// stf sweep CASE --vary KEY=START:STOP:COUNT [--vary KEY2=START:STOP:COUNT] [--neurons N --replicas R
+// [--particles-at V[,V2]]] [--out DIR]: the exit time and chosen observables over a range of one
+// parameter (the memory curve when KEY is the stimulus strength initial.C.at, MODEL.md §4) or over
+// the grid of two (the phase diagram).
 #include <petscsys.h>
 
 #include <cmath>
@@ -22,7 +23,8 @@ namespace {
 
 struct SweepCommandOptions {
   CaseOptions case_options;
-  std::string vary;
+  std::vector<std::string> vary;
+  std::vector<std::string> particles_at;
   std::string out;
   long neurons = 0;
   long replicas = 10;
@@ -33,8 +35,34 @@ struct SweepCommandOptions {
 
 int run_sweep(const AppContext& context, const SweepCommandOptions& o)
 {
-  const auto spec = validation::parse_sweep_spec(o.vary);
+  if (o.vary.size() > 2) throw model::InputError("--vary", 0, o.vary[2], "at most two keys can be varied together");
+  std::vector<validation::SweepSpec> specs;
+  for (const auto& v : o.vary) specs.push_back(validation::parse_sweep_spec(v));
+  const auto& spec = specs.front();
+  if (specs.size() == 2 && specs[1].key == spec.key)
+    throw model::InputError("--vary", 0, specs[1].key, "the two keys varied must differ");
   validation::SweepOptions so;
+  for (const auto& text : o.particles_at) {  // V or V1,V2: a grid point
+    std::vector<double> at;
+    std::size_t from = 0;
+    while (true) {
+      const auto comma = text.find(',', from);
+      const std::string part = text.substr(from, comma == std::string::npos ? std::string::npos : comma - from);
+      std::size_t used = 0;
+      double v = 0.0;
+      try {
+        v = std::stod(part, &used);
+      } catch (const std::logic_error&) {
+        used = 0;
+      }
+      if (part.empty() || used != part.size() || !std::isfinite(v))
+        throw model::InputError("--particles-at", 0, text, "expected the grid point's values, e.g. 10 or 10,0.5");
+      at.push_back(v);
+      if (comma == std::string::npos) break;
+      from = comma + 1;
+    }
+    so.particle_points.push_back(at);
+  }
   if (o.neurons > 0) so.neurons = o.neurons;
   if (o.neurons == 1 || o.neurons < 0) throw model::InputError("--neurons", 0, "", "needs at least 2 neurons");
   if (o.replicas < 2) throw model::InputError("--replicas", 0, "", "needs at least 2 replicas");
@@ -58,7 +86,8 @@ int run_sweep(const AppContext& context, const SweepCommandOptions& o)
   so.stop = &InterruptGuard::flag();
   const model::Case base = o.case_options.read();
   check_petsc_options(context);
-  std::string key_name = spec.key;
+  std::string key_name;
+  for (const auto& sp : specs) key_name += (key_name.empty() ? "" : "_") + sp.key;
   for (auto& ch : key_name)
     if (ch == '.') ch = '_';
   const std::filesystem::path out =
@@ -66,12 +95,12 @@ int run_sweep(const AppContext& context, const SweepCommandOptions& o)
   std::optional<io::OutputFolder> folder;
   open_output_folder(context, out, o.force, o.case_options.case_file, folder);
   const validation::SweepResult result =
-      validation::run_sweep(o.case_options.case_file, o.case_options.overrides, spec, so, PETSC_COMM_WORLD);
+      validation::run_sweep(o.case_options.case_file, o.case_options.overrides, specs, so, PETSC_COMM_WORLD);
   if (result.interrupted) {
     // One rule for every command: an interrupted command leaves nothing that could pass for a result.
     if (context.is_root())
       fmt::print(stderr, "stf sweep: interrupted after {} of {} value(s); nothing was written\n", result.points.size(),
-                 spec.count);
+                 spec.count * (specs.size() == 2 ? specs[1].count : 1));
     return exit_interrupted;
   }
   // A NaN or an infinity anywhere is no result (exit 3, README).
@@ -81,16 +110,24 @@ int run_sweep(const AppContext& context, const SweepCommandOptions& o)
     for (const auto& v : {p.limit_exit_time, p.exit_mean, p.exit_std, p.exit_stderr}) finite = finite && (!v || std::isfinite(*v));
     for (double v : p.limit_peak) finite = finite && std::isfinite(v);
     for (double v : p.particle_peak) finite = finite && std::isfinite(v);
-    if (!finite) throw solver::SolverFailure(fmt::format("the value {} gave a NaN or an infinite result; nothing was written", p.value));
+    if (!finite)
+      throw solver::SolverFailure(fmt::format("the value {}{} gave a NaN or an infinite result; nothing was written", p.value,
+                                              p.value2 ? fmt::format(", {}", *p.value2) : std::string()));
   }
   if (context.is_root()) {
     validation::write_sweep(result, *folder);
     folder->commit();
-    fmt::print("{:>14} {:>14}{}\n", spec.key, so.reduction ? *so.reduction + " tau" : std::string("limit tau"), so.neurons ? fmt::format(" {:>14} {:>12}", "mean tau_N", "s.e.") : "");
+    const bool grid = specs.size() == 2;
+    fmt::print("{:>14}{} {:>14}{}\n", spec.key, grid ? fmt::format(" {:>14}", specs[1].key) : "",
+               so.reduction ? *so.reduction + " tau" : std::string("limit tau"),
+               so.neurons ? fmt::format(" {:>14} {:>12}", "mean tau_N", "s.e.") : "");
     for (const auto& p : result.points) {
       auto f = [](const std::optional<double>& v) { return v ? fmt::format("{:.6g}", *v) : std::string("-"); };
-      fmt::print("{:>14.6g} {:>14}{}\n", p.value, f(p.limit_exit_time),
-                 so.neurons ? fmt::format(" {:>14} {:>12}", f(p.exit_mean), f(p.exit_stderr)) : "");
+      // Over two keys the table says why a point has no exit time (one key: sweep.csv's failed column).
+      const std::string status = validation::sweep_status(p);
+      const std::string tau = grid && status != "ok" ? status : f(p.limit_exit_time);
+      fmt::print("{:>14.6g}{} {:>14}{}\n", p.value, grid ? fmt::format(" {:>14.6g}", p.value2.value_or(0.0)) : "", tau,
+                 so.neurons && p.replicas > 0 ? fmt::format(" {:>14} {:>12}", f(p.exit_mean), f(p.exit_stderr)) : "");
     }
     fmt::print("Sweep written to {}\n", out.string());
   }
@@ -102,17 +139,29 @@ int run_sweep(const AppContext& context, const SweepCommandOptions& o)
 void register_sweep_command(CLI::App& app, const AppContext& context, CommandAction& action)
 {
   auto* command = app.add_subcommand(
-      "sweep", "the exit time and observables over a range of one parameter (the memory curve)");
+      "sweep", "the exit time and observables over a range of one parameter (the memory curve) or over the grid of two "
+               "(the phase diagram)");
   auto options = std::make_shared<SweepCommandOptions>();
   options->case_options.add_to(*command);
   options->case_options.used = {.solver = true, .report = false};
-  command->add_option("--vary", options->vary, "KEY=START:STOP:COUNT, e.g. initial.C.at=5:20:7")->required();
-  command->add_option("--neurons", options->neurons, "also simulate the finite network with N neurons");
+  command
+      ->add_option("--vary", options->vary,
+                   "KEY=START:STOP:COUNT, e.g. initial.C.at=5:20:7; given twice, the grid of both keys' values (the "
+                   "phase diagram of the limit's exit time, phase_diagram.png)")
+      ->required()
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  command->add_option("--neurons", options->neurons,
+                      "also simulate the finite network with N neurons (at every point, or at those of --particles-at)");
+  command
+      ->add_option("--particles-at", options->particles_at,
+                   "V or V1,V2: a grid point (one value per --vary key) where the network runs; repeatable (default: "
+                   "every point)")
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   command->add_option("--replicas", options->replicas, "replicas of the finite network (default 10)");
   command->add_option("--method", options->method, "limit (default) or reduce:NAME, a rate reduction (stf reduce)");
   command->add_option("--observe", options->observables, "observables to tabulate (peak over time)")
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
-  command->add_option("-o,--out", options->out, "output folder (default out/<case>/sweep_<key>)");
+  command->add_option("-o,--out", options->out, "output folder (default out/<case>/sweep_<key> or sweep_<key1>_<key2>)");
   command->add_flag("--force", options->force, "replace an existing output folder");
   command->callback([&action, &context, options] { action = [&context, options] { return run_sweep(context, *options); }; });
 }

@@ -368,4 +368,75 @@ FigureFile plot_curves(const FigureFolders& folder, const std::string& stem, con
   return figure;
 }
 
+FigureFile plot_phase_diagram(const FigureFolders& folder, const std::string& stem, const PhaseDiagramFigure& fig,
+                              const std::string& caption)
+{
+  if (fig.cells.empty()) throw FigureError("figure " + stem + ": no grid points to draw");
+  FigureFile figure{stem + ".png", caption, {}};
+  // A cell spans half the grid step either side of its point (one value on an axis: a unit-wide cell).
+  auto half_step = [](const std::vector<double>& v) {
+    const double step = v.size() >= 2 ? std::abs(v[1] - v[0]) : 0.0;
+    return step > 0.0 ? step / 2.0 : std::max(0.5, 0.05 * (v.empty() ? 0.0 : std::abs(v[0])));
+  };
+  const double hx = half_step(fig.x_values), hy = half_step(fig.y_values);
+  const std::string file = quoted_path(folder.data / (stem + ".csv")) + " skip 1";
+  using Status = PhaseDiagramFigure::Status;
+  const std::pair<Status, const char*> kinds[] = {{Status::ok, "ok"}, {Status::no_exit, "no_exit"}, {Status::failed, "failed"}};
+  std::string data;
+  std::vector<std::string> clauses;
+  int index = 0;
+  double x_lo = std::numeric_limits<double>::infinity(), x_hi = -x_lo, y_lo = x_lo, y_hi = -x_lo;
+  double v_lo = x_lo, v_hi = -x_lo;
+  for (const auto& [status, name] : kinds) {
+    std::string block;
+    for (const auto& c : fig.cells) {
+      x_lo = std::min(x_lo, c.x);
+      x_hi = std::max(x_hi, c.x);
+      y_lo = std::min(y_lo, c.y);
+      y_hi = std::max(y_hi, c.y);
+      if (c.status != status) continue;
+      const bool valued = status == Status::ok && std::isfinite(c.value);
+      if (status == Status::ok && !valued) continue;
+      if (valued) {
+        v_lo = std::min(v_lo, c.value);
+        v_hi = std::max(v_hi, c.value);
+      }
+      block += fmt::format("{},{},{},{}\n", name, num(c.x), num(c.y), valued ? num(c.value) : std::string());
+    }
+    if (block.empty()) continue;
+    data += block + "\n\n";
+    const std::string cell = fmt::format("{} index {} using 2:3:({}):({})", file, index, num(hx), num(hy));
+    if (status == Status::ok) {
+      clauses.push_back(fmt::format("{} index {} using 2:3:({}):({}):4 with boxxyerror fs solid 1.0 noborder lc palette notitle",
+                                    file, index, num(hx), num(hy)));
+      if (fig.cells.size() <= 100)  // the values themselves, where they can be read
+        clauses.push_back(fmt::format("{} index {} using 2:3:(sprintf('%.4g', $4)) with labels boxed tc rgb 'black' notitle",
+                                      file, index));
+    } else if (status == Status::no_exit) {
+      clauses.push_back(cell + " with boxxyerror fs pattern 4 border lc rgb '#555555' fc rgb '#555555' title " +
+                        gnuplot_quote(fig.no_exit_label));
+    } else {
+      clauses.push_back(cell + " with boxxyerror fs solid 1.0 noborder lc rgb '#d62728' title " +
+                        gnuplot_quote(fig.failed_label));
+    }
+    ++index;
+  }
+  write_data(folder, stem + ".csv", "series,x,y,value", data, figure);
+  std::string s = pngcairo_terminal(stem, 900, 700);
+  s += palette;
+  s += read_csv;
+  s += "set title " + gnuplot_quote(fig.title) + "\n";
+  s += "set xlabel " + gnuplot_quote(fig.xlabel) + "\nset ylabel " + gnuplot_quote(fig.ylabel) + "\n";
+  s += "set cblabel " + gnuplot_quote(fig.value_label) + "\n";
+  s += fmt::format("set xrange [{}:{}]\nset yrange [{}:{}]\n", num(x_lo - hx), num(x_hi + hx), num(y_lo - hy), num(y_hi + hy));
+  s += "set key outside bottom center horizontal\nset bmargin 5\nset style textbox opaque noborder\n";
+  if (v_lo > v_hi) s += "unset colorbox\n";  // no cell has a value
+  else if (v_lo == v_hi) s += fmt::format("set cbrange [{}:{}]\n", num(v_lo - 0.5 * std::max(1.0, std::abs(v_lo))), num(v_hi + 0.5 * std::max(1.0, std::abs(v_hi))));
+  s += "plot ";
+  for (std::size_t k = 0; k < clauses.size(); ++k) s += (k ? ", \\\n     " : "") + clauses[k];
+  s += "\n";
+  run_gnuplot(folder.figures, stem, s);
+  return figure;
+}
+
 }  // namespace stf::validation

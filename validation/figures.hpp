@@ -106,4 +106,22 @@ struct CurveFigure {
 FigureFile plot_curves(const FigureFolders& folder, const std::string& stem, const CurveFigure& fig,
                        const std::string& caption);
 
+/// A value over the grid of two parameters (the phase diagram of `stf sweep`): each grid point is
+/// a cell, coloured by its value where it has one, hatched where the computation ran to its horizon
+/// without an exit, red where it failed; the values are written in the cells of small grids.
+struct PhaseDiagramFigure {
+  std::string title, xlabel, ylabel, value_label;
+  std::vector<double> x_values, y_values;  // the grid's values on each axis (equally spaced: the cells' widths)
+  enum class Status { ok, no_exit, failed };
+  struct Cell {
+    double x, y;
+    Status status;
+    double value;  // drawn when ok
+  };
+  std::vector<Cell> cells;
+  std::string no_exit_label, failed_label;
+};
+FigureFile plot_phase_diagram(const FigureFolders& folder, const std::string& stem, const PhaseDiagramFigure& fig,
+                              const std::string& caption);
+
 }  // namespace stf::validation
