@@ -35,6 +35,7 @@ struct ReportSizes {
   std::vector<long> exit_neurons;           // the exit-time law's sizes
   double exit_precision = 1e-3;             // standard error asked of each mean exit time
   double exit_budget = 20.0;                // wall seconds per size
+  double limit_tolerance = 1e-4;            // relative error asked of the error-barred limit
   bool quick = false;
 };
 ReportSizes report_sizes(const model::Case& c, bool quick);
@@ -43,7 +44,11 @@ struct ReportData {
   model::Case study_case;
   ReportSizes sizes;
   MeshStudy mesh;
-  LimitReference limit;                     // from the finest mesh
+  // The limit the particles are compared with: the characteristic scheme refined to
+  // sizes.limit_tolerance (observables and exit time with error estimates, and its levels: the
+  // work-precision data); the marginals come from the finest mesh (the one scheme with densities).
+  solver::Solution reference;
+  LimitReference limit;
   ParticleStudy particles;
   ExitLawStudy exit_law;                    // the exit-time law at finite N
   double wall_seconds = 0.0;

@@ -5,6 +5,7 @@
 #include <fmt/core.h>
 
 #include "validation/report.hpp"
+#include "validation/work_precision.hpp"
 
 namespace stf::validation {
 
@@ -192,6 +193,31 @@ void mesh_convergence_figure(const ReportData& data, const FigureFolders& folder
                                 "against the cell width, with reference slopes 1 and 2."));
 }
 
+/// Work against precision: each level's wall time and exit-time error, for both schemes.
+void work_precision_figure(const ReportData& data, const FigureFolders& folder, std::vector<FigureFile>& figs)
+{
+  const WorkPrecision w = work_precision(data);
+  LogLogFigure f{"work against precision of the limit's exit time", "wall time of the level (s)",
+                 "|exit time - reference|", {}, {}};
+  auto series = [&](const std::string& label, const std::vector<WorkPrecisionPoint>& points) {
+    LogLogFigure::Series s;
+    s.label = label;
+    for (const auto& p : points)
+      if (p.error && *p.error > 0.0 && p.wall_seconds > 0.0) {
+        s.x.push_back(p.wall_seconds);
+        s.y.push_back(*p.error);
+      }
+    if (!s.x.empty()) f.series.push_back(std::move(s));
+  };
+  series("characteristic (levels)", w.characteristic);
+  series("MUSCL (meshes)", w.muscl);
+  if (!f.series.empty())
+    figs.push_back(plot_log_log(folder, "work_precision", f,
+                                "Each level of the two schemes: wall time against the error of its exit time, "
+                                "measured from the finest characteristic level (whose own point is its error "
+                                "estimate)."));
+}
+
 /// Exit-time histograms of each network size, with the limit's exit time.
 void exit_time_figure(const ReportData& data, const FigureFolders& folder, std::vector<FigureFile>& figs)
 {
@@ -226,6 +252,7 @@ std::vector<FigureFile> make_report_figures(const ReportData& data, const Figure
   observable_figures(data, folder, figs);
   convergence_in_n_figures(data, folder, figs);
   mesh_convergence_figure(data, folder, figs);
+  work_precision_figure(data, folder, figs);
   exit_time_figure(data, folder, figs);
   return figs;
 }

@@ -9,6 +9,7 @@
 #include "model/case_reader.hpp"
 #include "validation/base64.hpp"
 #include "validation/report.hpp"
+#include "validation/work_precision.hpp"
 
 namespace stf::validation {
 
@@ -105,29 +106,22 @@ std::string closing_note(const ReportData& d)
         "With N = {} neurons and {} replicas, the mean over replicas stays within {} of the limit's rate and within {} "
         "of its mean calcium over the whole horizon (the standard deviation across replicas is at most {} and {}). ",
         big.neurons, big.replicas, text(big.sup_error[r]), text(big.sup_error[c]), text(big.sup_std[r]), text(big.sup_std[c]));
-    // The limit is itself known only to its mesh error: say how large, so that a distance at that
-    // level is not read as the particles'. Error of the finest mesh ~ last difference / (2^p - 1).
-    std::optional<double> mesh_rate, mesh_calcium;
-    for (const auto& row : d.mesh.observables) {
-      if (row.differences.empty()) continue;
-      const double p = row.orders.empty() ? 0.0 : row.orders.back().value_or(0.0);
-      const double e = p > 0.5 ? row.differences.back() / (std::exp2(p) - 1.0) : row.differences.back();
-      if (row.quantity == "rate") mesh_rate = e;
-      if (row.quantity == "mean_calcium") mesh_calcium = e;
+    // The limit is itself known only to its error estimate (the characteristic scheme's): say how
+    // large, so that a distance at that level is not read as the particles'.
+    if (const auto& acc = d.reference.accuracy) {
+      s += fmt::format("The limit is itself uncertain by about {} in the rate and {} in the mean calcium (its error "
+                       "estimates); distances near that level cannot be attributed to the particles. ",
+                       text(acc->observable_error[r]), text(acc->observable_error[c]));
     }
-    if (mesh_rate && mesh_calcium)
-      s += fmt::format("The limit on the finest mesh is itself uncertain by about {} in the rate and {} in the mean "
-                       "calcium (last mesh difference over 2^p - 1); distances near that level cannot be attributed "
-                       "to the particles. ",
-                       text(*mesh_rate), text(*mesh_calcium));
     if (const auto* f = find_fit(d, FitFamily::fluctuation, name_of(model::ObservableId::rate)); f && f->fit)
       s += fmt::format("The fluctuations of the rate across replicas scale like N^{} (95% interval [{}, {}]; the "
                        "central limit theorem predicts -0.5). ",
                        text(f->fit->slope), text(f->fit->ci_low), text(f->fit->ci_high));
     if (d.limit.exit_time && big.exit.summary)
-      s += fmt::format("The limit leaves the memory region at tau = {}; with N = {}, {} of {} replicas left it, at a "
-                       "mean time of {} (standard error {}, standard deviation {}). ",
-                       text(d.limit.exit_time), big.neurons, big.exit.exited, big.exit.replicas,
+      s += fmt::format("The limit leaves the memory region at tau = {:.9g} +- {}; with N = {}, {} of {} replicas left "
+                       "it, at a mean time of {} (standard error {}, standard deviation {}). ",
+                       *d.limit.exit_time,
+                       text(d.reference.accuracy ? d.reference.accuracy->exit_time_error : std::nullopt), big.neurons, big.exit.exited, big.exit.replicas,
                        text(big.exit.summary->mean), text(big.exit.summary->stderr_), text(big.exit.summary->std));
     else if (d.limit.exit_time)
       s += fmt::format("The limit leaves the memory region at tau = {}; no replica of N = {} left it before the end. ",
@@ -218,6 +212,35 @@ std::string report_html(const ReportData& d, const std::vector<FigureFile>& figu
     for (const auto& r : d.mesh.observables) add_row(r);
     if (d.mesh.exit_time) add_row(*d.mesh.exit_time);
     h += table(head, crow);
+  }
+
+  // The error-barred limit and the two schemes.
+  {
+    const WorkPrecision w = work_precision(d);
+    // Exit times to the digits their errors resolve (g() keeps 4).
+    auto precise = [](const std::optional<double>& v) { return v ? fmt::format("{:.9g}", *v) : std::string("&ndash;"); };
+    h += fmt::format("<h2>The limit with an error bar</h2>\n<p>The particles are compared with the characteristic "
+                     "scheme refined until its own estimate of the error of the exit time and of every observable is "
+                     "below a relative {} (section 12 of docs/numerical-method.md): exit time <b>{} &plusmn; {}</b>{}. "
+                     "Its levels and the meshes of the study above, each with its wall time and the error of its exit "
+                     "time against that reference, are the data of the work-precision figure.",
+                     g(d.sizes.limit_tolerance), precise(w.reference), g(w.reference_error),
+                     d.reference.accuracy && !d.reference.accuracy->converged
+                         ? " (<b>not converged</b>: " + esc(d.reference.accuracy->stop_reason) + ")"
+                         : std::string());
+    if (w.muscl_difference)
+      h += fmt::format(" The finest mesh's exit time differs from it by {}{}.", g(w.muscl_difference),
+                       w.agree ? fmt::format(", {} the two estimates together ({} + {})",
+                                             *w.agree ? "within" : "<b>beyond</b>", g(w.muscl_error),
+                                             g(w.reference_error))
+                               : std::string());
+    h += "</p>\n";
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& p : w.characteristic)
+      rows.push_back({"characteristic", esc(p.resolution), g(p.wall_seconds), precise(p.exit_time), g(p.error)});
+    for (const auto& p : w.muscl)
+      rows.push_back({"MUSCL", esc(p.resolution), g(p.wall_seconds), precise(p.exit_time), g(p.error)});
+    h += table({"scheme", "level", "wall (s)", "exit time", "|exit time &minus; reference|"}, rows);
   }
 
   // Particles.

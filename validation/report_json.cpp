@@ -4,6 +4,7 @@
 
 #include "io/provenance.hpp"
 #include "validation/report.hpp"
+#include "validation/work_precision.hpp"
 
 namespace stf::validation {
 
@@ -198,6 +199,32 @@ json report_json(const ReportData& d, const std::vector<FigureFile>& figures)
   j["settings"]["exit_neurons"] = d.sizes.exit_neurons;
   j["settings"]["exit_precision"] = d.sizes.exit_precision;
   j["settings"]["exit_budget"] = d.sizes.exit_budget;
+  {
+    const WorkPrecision w = work_precision(d);
+    auto points = [&](const std::vector<WorkPrecisionPoint>& v) {
+      json a = json::array();
+      for (const auto& p : v)
+        a.push_back({{"resolution", p.resolution},
+                     {"wall_seconds", number(p.wall_seconds)},
+                     {"exit_time", number(p.exit_time)},
+                     {"error", number(p.error)}});
+      return a;
+    };
+    const auto& acc = d.reference.accuracy;
+    j["limit_reference"] = {{"scheme", "characteristic"},
+                            {"tolerance", number(d.sizes.limit_tolerance)},
+                            {"converged", acc ? json(acc->converged) : json(nullptr)},
+                            {"stop_reason", acc ? json(acc->stop_reason) : json(nullptr)},
+                            {"exit_time", number(d.reference.exit_time)},
+                            {"exit_time_error", number(w.reference_error)}};
+    j["work_precision"] = {{"reference", number(w.reference)},
+                           {"reference_error", number(w.reference_error)},
+                           {"characteristic", points(w.characteristic)},
+                           {"muscl", points(w.muscl)},
+                           {"muscl_difference", number(w.muscl_difference)},
+                           {"muscl_error", number(w.muscl_error)},
+                           {"agree", w.agree ? json(*w.agree) : json(nullptr)}};
+  }
   j["limit"] = {{"steps", d.mesh.finest.steps},
                 {"max_mass_error", number(d.mesh.finest.max_mass_error)},
                 {"lost_u_max", number(d.mesh.finest.lost_u_max)},
