@@ -134,7 +134,7 @@ TEST_CASE("a grid point where the limit fails is recorded with its status and re
   // with facilitation drives mass out through u_max; without facilitation (w1 = 0) it does not.
   const fs::path out = fs::path(STF_BINARY_DIR) / "test-output" / "sweep_grid_failing_point";
   REQUIRE(run_sweep("",
-                    "--set solver.scheme=muscl --set time.end=1 --set mesh.cells_u=40 --set mesh.c_max=auto "
+                    "--set solver.scheme=muscl --set time.end=1 --set mesh.cells_u=40 --set mesh.u_max=40 "
                     "--vary initial.C.at=10:20:2 --vary model.w1=0:1:2",
                     out) == 0);
   const auto rows = read_csv(out / "sweep.csv");
