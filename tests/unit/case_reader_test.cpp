@@ -262,6 +262,23 @@ TEST_CASE("a case name is one plain folder name")
   CHECK(error_of(minimal, {"description=\xff\xfe"}).key() == "description");
 }
 
+TEST_CASE("only well-formed UTF-8 from --set is accepted, and what is accepted reads back from case.toml")
+{
+  // Byte sequences that a shell passes through but the TOML parser refuses in case.toml: a lead
+  // byte beyond U+10FFFF (the fuzzer's finding: F6 9A 91 92), above U+10FFFF from F4, overlong
+  // forms, a surrogate, a truncated sequence, a stray continuation byte.
+  for (const std::string bad : {"\xf6\x9a\x91\x92", "\xf4\x90\x80\x80", "\xc0\xaf", "\xe0\x80\xaf", "\xf0\x80\x80\xaf",
+                                "\xed\xa0\x80", "\xe2\x82", "\x80"}) {
+    CHECK(error_of(minimal, {"description=x" + bad + "y"}).key() == "description");
+    CHECK(error_of(minimal, {"name=x" + bad + "y"}).key() == "name");
+  }
+  // The extremes of each length: U+0080, U+07FF, U+0800, U+D7FF, U+E000, U+FFFF, U+10000, U+10FFFF.
+  const std::string good = "\xc2\x80 \xdf\xbf \xe0\xa0\x80 \xed\x9f\xbf \xee\x80\x80 \xef\xbf\xbf \xf0\x90\x80\x80 \xf4\x8f\xbf\xbf";
+  const Case c = read_case_text(minimal, "t.toml", {"description=" + good});
+  CHECK(c.description == good);
+  CHECK(read_case_text(to_toml(c), "resolved.toml").description == good);
+}
+
 TEST_CASE("scales that overflow a double, work without end and memory beyond the machine are refused at their key")
 {
   const std::vector<std::pair<std::string, std::string>> hostile{
