@@ -2,6 +2,7 @@
 // (each must name the file, the line and the key).
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <string>
 
@@ -260,6 +261,20 @@ TEST_CASE("a case name is one plain folder name")
   CHECK(error_of(edited("name = \"t\"", "name = \"" + std::string(201, 'x') + "\"")).key() == "name");
   CHECK(read_case_text(edited("name = \"t\"", "name = \"" + std::string(200, 'x') + "\""), "t.toml").name.size() == 200);
   CHECK(error_of(minimal, {"description=\xff\xfe"}).key() == "description");
+}
+
+TEST_CASE("a negative zero is read as zero, so case.toml reads back the same")
+{
+  // The fuzzer's finding: alpha = -0.0 was written "-0", which TOML reads as the integer 0.
+  const Case c = read_case_text(minimal, "t.toml", {"model.leak_U.alpha=-0.0", "solver.snapshots=[-0.0, 1.0]"});
+  CHECK(c.model.alpha() == 0.0);
+  CHECK_FALSE(std::signbit(c.model.alpha()));
+  REQUIRE(c.solver.snapshots.size() == 2);
+  CHECK_FALSE(std::signbit(c.solver.snapshots[0]));
+  const std::string written = to_toml(c);
+  CHECK(written.find("alpha = 0 }") != std::string::npos);
+  CHECK(written.find("snapshots = [0, 1]") != std::string::npos);
+  CHECK_FALSE(std::signbit(read_case_text(written, "resolved.toml").model.alpha()));
 }
 
 TEST_CASE("only well-formed UTF-8 from --set is accepted, and what is accepted reads back from case.toml")
