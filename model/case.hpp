@@ -19,6 +19,8 @@ struct TimeSettings {
   double sample = 0.0;  // default end / 1000; observables and the region test are made every `sample`
   /// Sample times 0, sample, 2 sample, ..., up to and including `end` (the last one is `end`).
   std::vector<double> sample_times() const;
+
+  bool operator==(const TimeSettings&) const = default;
 };
 
 struct MeshSettings {
@@ -30,6 +32,8 @@ struct MeshSettings {
   long cells_per_unit_c = 4;    // m: calcium cells have width 1/m, so a +1 jump shifts exactly m cells
   double stretch = 1.0;         // width of the potential cells at u_max over that at u = 0 (geometric growth; 1: uniform)
   long cells_c() const noexcept { return static_cast<long>(c_max * double(cells_per_unit_c) + 0.5); }
+
+  bool operator==(const MeshSettings&) const = default;
 };
 
 struct SolverSettings {
@@ -42,6 +46,8 @@ struct SolverSettings {
   double cfl = 0.4;                   // Courant number of the explicit time step
   std::vector<double> snapshots;      // times at which the density is written for ParaView
   double lost_mass_tolerance = 1e-8;  // mass allowed to leave through u_max or c_max
+
+  bool operator==(const SolverSettings&) const = default;
 };
 
 struct ParticleSettings {
@@ -49,6 +55,8 @@ struct ParticleSettings {
   long replicas = 10;
   std::uint64_t seed = 1;
   bool whole_horizon = false;  // keep simulating after the exit even when the network is silent
+
+  bool operator==(const ParticleSettings&) const = default;
 };
 
 struct ReportSettings {
@@ -61,6 +69,8 @@ struct ReportSettings {
   std::vector<long> exit_neurons;
   double exit_precision = 1e-3;
   double exit_budget = 20.0;                 // seconds per size
+
+  bool operator==(const ReportSettings&) const = default;
 };
 
 /// The `[reduce]` section: tolerances of the adaptive ODE integration of the rate reductions
@@ -69,6 +79,8 @@ struct ReduceSettings {
   double abs_tol = 1e-9;
   double rel_tol = 1e-9;
   std::vector<std::string> methods{"naive", "moments", "facilitation"};
+
+  bool operator==(const ReduceSettings&) const = default;
 };
 
 /// The names of the rate reductions (reduce/), in the order `stf reduce` lists them.
@@ -88,6 +100,10 @@ struct Case {
   ParticleSettings particles;
   ReportSettings report;
   ReduceSettings reduce;
+
+  /// Field by field, exactly (the writer prints shortest round-trip numbers; the fuzzer's round
+  /// trip through case.toml compares with it).
+  bool operator==(const Case&) const = default;
 };
 
 }  // namespace stf::model

@@ -316,21 +316,29 @@ void read_report(std::optional<TableReader> t, Case& c, bool used)
   t->finish();
 }
 
-/// Whether `s` is well-formed UTF-8 (a --set value reaches the case as raw bytes; case.toml must read back).
+/// Whether `s` is well-formed UTF-8 (a --set value reaches the case as raw bytes; case.toml must read
+/// back). Well-formed is the Unicode standard's table 3-7: no overlong forms, no surrogates
+/// (U+D800..U+DFFF), nothing above U+10FFFF; the TOML parser refuses exactly these.
 bool is_valid_utf8(std::string_view s)
 {
+  auto byte = [&](std::size_t i) { return i < s.size() ? static_cast<unsigned char>(s[i]) : 0u; };
   for (std::size_t i = 0; i < s.size();) {
-    const auto b = static_cast<unsigned char>(s[i]);
-    std::size_t extra = 0;
-    if (b >= 0x80) {
-      if ((b >> 5) == 0x6) extra = 1;
-      else if ((b >> 4) == 0xe) extra = 2;
-      else if ((b >> 3) == 0x1e) extra = 3;
-      else return false;
+    const unsigned b = byte(i);
+    if (b < 0x80) {
+      ++i;
+      continue;
     }
-    if (i + extra >= s.size()) return false;
-    for (std::size_t k = 1; k <= extra; ++k)
-      if ((static_cast<unsigned char>(s[i + k]) >> 6) != 0x2) return false;
+    // Continuation bytes after the lead b, and the range of the first one (the others are 0x80..0xbf).
+    std::size_t extra = 0;
+    if (b >= 0xc2 && b <= 0xdf) extra = 1;
+    else if (b >= 0xe0 && b <= 0xef) extra = 2;
+    else if (b >= 0xf0 && b <= 0xf4) extra = 3;
+    else return false;
+    const unsigned lo = b == 0xe0 ? 0xa0 : b == 0xf0 ? 0x90 : 0x80;  // no overlong forms
+    const unsigned hi = b == 0xed ? 0x9f : b == 0xf4 ? 0x8f : 0xbf;  // no surrogates, nothing above U+10FFFF
+    if (byte(i + 1) < lo || byte(i + 1) > hi) return false;
+    for (std::size_t k = 2; k <= extra; ++k)
+      if ((byte(i + k) >> 6) != 0x2) return false;
     i += extra + 1;
   }
   return true;

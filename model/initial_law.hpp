@@ -31,11 +31,15 @@ struct Marginal {
   double upper_extent(double tail = 1e-12) const;
   /// Mass of the law in [a, b].
   double mass_between(double a, double b) const { return cdf(b) - cdf(a); }
+
+  bool operator==(const Marginal&) const = default;
 };
 
 struct InitialLaw {
   Marginal U;
   Marginal C;
+
+  bool operator==(const InitialLaw&) const = default;
 };
 
 }  // namespace stf::model

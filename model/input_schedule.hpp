@@ -11,6 +11,8 @@ struct InputPulse {
   double start = 0.0;      // I rises by `amplitude` at `start` ...
   double end = 0.0;        // ... and falls back at `end` (the pulse is active on [start, end))
   double amplitude = 0.0;
+
+  bool operator==(const InputPulse&) const = default;
 };
 
 class InputSchedule {
@@ -28,6 +30,8 @@ public:
   double next_change_after(double t) const noexcept;
   /// sup of I over [0, inf).
   double sup() const noexcept;
+
+  bool operator==(const InputSchedule&) const = default;
 
 private:
   double base_ = 0.0;

@@ -48,6 +48,8 @@ struct LeakLaw {
 
   /// Time for x0 to reach `target` under a constant input, or +inf if it never does.
   double time_to_reach(double x0, double input, double target) const noexcept;
+
+  bool operator==(const LeakLaw&) const = default;
 };
 
 }  // namespace stf::model

@@ -13,6 +13,8 @@ struct Threshold {
   ObservableId observable = ObservableId::rate;
   std::optional<double> min;  // inside requires value >= min
   std::optional<double> max;  // inside requires value <= max
+
+  bool operator==(const Threshold&) const = default;
 };
 
 struct MemoryRegion {
@@ -21,6 +23,8 @@ struct MemoryRegion {
 
   bool contains(const Observables& obs) const noexcept;
   bool is_empty_constraint() const noexcept { return thresholds.empty(); }
+
+  bool operator==(const MemoryRegion&) const = default;
 };
 
 /// tau = inf { t >= t_grace : not in R }, observed at sample times: the exit time is the linear

@@ -23,6 +23,8 @@ struct ModelParameters {
   double kick_weight(double c) const noexcept { return w0 + w1 * c; }
   /// The all-quiet state is an equilibrium when nothing fires at rest and nothing drives (MODEL.md §4).
   bool quiet_state_is_equilibrium() const noexcept { return phi(0.0) == 0.0 && input.is_zero(); }
+
+  bool operator==(const ModelParameters&) const = default;
 };
 
 }  // namespace stf::model

@@ -66,6 +66,8 @@ struct RateFunction {
   /// sup of phi over [0, inf): finite for the bounded families (hill, sigmoid, capped ones).
   double sup() const noexcept { return sup_on(std::numeric_limits<double>::infinity()); }
   bool is_bounded() const noexcept { return std::isfinite(sup()); }
+
+  bool operator==(const RateFunction&) const = default;
 };
 
 }  // namespace stf::model

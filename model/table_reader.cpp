@@ -103,7 +103,7 @@ double TableReader::number(std::string_view key)
   else if (auto d = n->value_exact<double>()) v = *d;
   else throw error(key, "expected a number, got " + type_name(*n));
   if (!std::isfinite(v)) throw error(key, "expected a finite number");
-  return v;
+  return v + 0.0;  // -0.0 + 0.0 = +0.0: a negative zero is zero (a rate of -0 would make 1/rate = -inf)
 }
 
 double TableReader::number_or(std::string_view key, double fallback) { return has(key) ? number(key) : (mark(key), fallback); }
@@ -152,7 +152,7 @@ std::vector<double> TableReader::number_list_or(std::string_view key, std::vecto
   std::vector<double> out;
   for (const auto& e : *a) {
     if (auto i = e.value_exact<int64_t>()) out.push_back(static_cast<double>(*i));
-    else if (auto d = e.value_exact<double>(); d && std::isfinite(*d)) out.push_back(*d);
+    else if (auto d = e.value_exact<double>(); d && std::isfinite(*d)) out.push_back(*d + 0.0);  // no -0.0
     else throw error(key, "expected an array of finite numbers, found " + type_name(e));
   }
   return out;

@@ -2,6 +2,7 @@
 // (each must name the file, the line and the key).
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <filesystem>
 #include <string>
 
@@ -263,6 +264,37 @@ TEST_CASE("a case name is one plain folder name")
   CHECK(error_of(edited("name = \"t\"", "name = \"" + std::string(201, 'x') + "\"")).key() == "name");
   CHECK(read_case_text(edited("name = \"t\"", "name = \"" + std::string(200, 'x') + "\""), "t.toml").name.size() == 200);
   CHECK(error_of(minimal, {"description=\xff\xfe"}).key() == "description");
+}
+
+TEST_CASE("a negative zero is read as zero, so case.toml reads back the same")
+{
+  // The fuzzer's finding: alpha = -0.0 was written "-0", which TOML reads as the integer 0.
+  const Case c = read_case_text(minimal, "t.toml", {"model.leak_U.alpha=-0.0", "solver.snapshots=[-0.0, 1.0]"});
+  CHECK(c.model.alpha() == 0.0);
+  CHECK_FALSE(std::signbit(c.model.alpha()));
+  REQUIRE(c.solver.snapshots.size() == 2);
+  CHECK_FALSE(std::signbit(c.solver.snapshots[0]));
+  const std::string written = to_toml(c);
+  CHECK(written.find("alpha = 0 }") != std::string::npos);
+  CHECK(written.find("snapshots = [0, 1]") != std::string::npos);
+  CHECK_FALSE(std::signbit(read_case_text(written, "resolved.toml").model.alpha()));
+}
+
+TEST_CASE("only well-formed UTF-8 from --set is accepted, and what is accepted reads back from case.toml")
+{
+  // Byte sequences that a shell passes through but the TOML parser refuses in case.toml: a lead
+  // byte beyond U+10FFFF (the fuzzer's finding: F6 9A 91 92), above U+10FFFF from F4, overlong
+  // forms, a surrogate, a truncated sequence, a stray continuation byte.
+  for (const std::string bad : {"\xf6\x9a\x91\x92", "\xf4\x90\x80\x80", "\xc0\xaf", "\xe0\x80\xaf", "\xf0\x80\x80\xaf",
+                                "\xed\xa0\x80", "\xe2\x82", "\x80"}) {
+    CHECK(error_of(minimal, {"description=x" + bad + "y"}).key() == "description");
+    CHECK(error_of(minimal, {"name=x" + bad + "y"}).key() == "name");
+  }
+  // The extremes of each length: U+0080, U+07FF, U+0800, U+D7FF, U+E000, U+FFFF, U+10000, U+10FFFF.
+  const std::string good = "\xc2\x80 \xdf\xbf \xe0\xa0\x80 \xed\x9f\xbf \xee\x80\x80 \xef\xbf\xbf \xf0\x90\x80\x80 \xf4\x8f\xbf\xbf";
+  const Case c = read_case_text(minimal, "t.toml", {"description=" + good});
+  CHECK(c.description == good);
+  CHECK(read_case_text(to_toml(c), "resolved.toml").description == good);
 }
 
 TEST_CASE("scales that overflow a double, work without end and memory beyond the machine are refused at their key")
