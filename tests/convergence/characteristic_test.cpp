@@ -6,10 +6,12 @@
 #include <mpi.h>
 
 #include <cmath>
+#include <filesystem>
 #include <functional>
 #include <vector>
 
 #include "../petsc/test_cases.hpp"
+#include "model/case_reader.hpp"
 #include "model/constant_rate_oracle.hpp"
 #include "solver/accuracy_control.hpp"
 #include "solver/characteristic_scheme.hpp"
@@ -195,3 +197,29 @@ TEST_CASE("estimate_accuracy: brackets the error of a second-order sequence, wid
 }
 
 }  // namespace
+
+TEST_CASE("memory case: the exit time at tolerances 1e-3 and 1e-4 against its pinned refined value")
+{
+  // The pinned value: levels 3 and 4 of the scheme at its default lengths give 4.8908802 and
+  // 4.8908611 (observed order 2.5 over levels 2 to 4), whose Richardson value is 4.890856; its
+  // distance to level 4, 1e-5, is the value's uncertainty.
+  constexpr double pinned = 4.890856, pinned_uncertainty = 1e-5;
+  model::Case c = model::read_case(std::filesystem::path(STF_SOURCE_DIR) / "cases" / "memory.toml",
+                                   {"time.end=7"});  // the exit is near 4.9; the rest of the horizon is quiet
+  REQUIRE(c.solver.scheme == "characteristic");
+  for (const double tolerance : {1e-3, 1e-4}) {
+    CAPTURE(tolerance);
+    c.solver.tolerance = tolerance;
+    const auto sol = solver::solve(c, {}, MPI_COMM_SELF);
+    REQUIRE(sol.exit_time);
+    REQUIRE(sol.accuracy);
+    REQUIRE(sol.accuracy->converged);
+    REQUIRE(sol.accuracy->exit_time_error);
+    const double error = std::fabs(*sol.exit_time - pinned), estimate = *sol.accuracy->exit_time_error;
+    MESSAGE(fmt::format("tolerance {:g}: exit time {:.9f}, error {:.2e}, estimate {:.2e}, {} levels", tolerance,
+                        *sol.exit_time, error, estimate, sol.accuracy->levels.size()));
+    CHECK(error <= tolerance * pinned);
+    CHECK(error <= estimate + pinned_uncertainty);  // the estimate brackets the error
+    CHECK(estimate <= tolerance * *sol.exit_time);
+  }
+}
