@@ -52,7 +52,10 @@ int run_reduce(const ReduceOptions& o, const AppContext& context)
     if (std::find(valid.begin(), valid.end(), m) == valid.end())
       throw model::InputError("--method", 0, m, fmt::format("unknown reduction; valid: {}", fmt::join(valid, ", ")));
   }
-  const model::Case c = o.case_options.read();
+  // The limit solver's section is read only with --compare (the reductions need none of it).
+  CaseOptions case_options = o.case_options;
+  case_options.used = {.solver = o.compare, .report = false};
+  const model::Case c = case_options.read();
   const std::filesystem::path out =
       o.out.empty() ? std::filesystem::path("out") / c.name / "reduce" : std::filesystem::path(o.out);
   std::optional<io::OutputFolder> folder;

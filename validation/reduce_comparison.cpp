@@ -132,7 +132,8 @@ ReduceStudy run_reduce_study(const std::filesystem::path& case_file, const std::
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
   ReduceStudy s;
-  s.base = model::read_case(case_file, overrides);
+  // The limit solver's section is read only when the limit is solved (--compare).
+  s.base = model::read_case(case_file, overrides, {.solver = options.compare, .report = false});
   std::vector<std::string> methods = options.methods.empty() ? s.base.reduce.methods : options.methods;
   for (const auto& m : methods) {
     const auto& valid = model::reduction_method_names();

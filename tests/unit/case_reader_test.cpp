@@ -113,7 +113,7 @@ TEST_CASE("a --set of a key the rate family does not use is an error naming the 
 TEST_CASE("the resolved case reads back to the same case")
 {
   const Case c = read_case_text(minimal, "t.toml", {"model.I={ base = 0.5, pulses = [{ start = 1, end = 2, amplitude = 3 }] }",
-                                                    "solver.snapshots=[1.0, 2.5]", "report.neurons=[10, 100]"});
+                                                    "solver.snapshots=[1.0, 2.5]", "solver.scheme=muscl", "report.neurons=[10, 100]"});
   const std::string text = to_toml(c);
   const Case again = read_case_text(text, "resolved.toml");
   // The same text, except that the extents are now given rather than "auto".
@@ -199,6 +199,17 @@ TEST_CASE("out-of-range values")
   CHECK(law.key() == "model.leak_C.law");
 }
 
+TEST_CASE("what the characteristic scheme does not do is refused when the case is read")
+{
+  CHECK(error_of(minimal, {"solver.snapshots=[0.5]"}).key() == "solver.snapshots");
+  CHECK_NOTHROW(read_case_text(minimal, "t.toml", {"solver.snapshots=[0.5]", "solver.scheme=muscl"}));
+  // The minimal case has a linear calcium leak.
+  const std::string no_reset = edited("[model]", "[model]\nreset = false");
+  CHECK(error_of(no_reset).key() == "solver.scheme");
+  CHECK_NOTHROW(read_case_text(no_reset, "t.toml", {"solver.scheme=muscl"}));
+  CHECK_NOTHROW(read_case_text(no_reset, "t.toml", {"model.leak_C={ law = \"exponential\", beta = 1.0 }"}));
+}
+
 TEST_CASE("a mesh too small for the stimulus")
 {
   // The mesh is the MUSCL scheme's: the characteristic scheme (the default) has none to check.
@@ -269,7 +280,7 @@ TEST_CASE("a case name is one plain folder name")
 TEST_CASE("a negative zero is read as zero, so case.toml reads back the same")
 {
   // The fuzzer's finding: alpha = -0.0 was written "-0", which TOML reads as the integer 0.
-  const Case c = read_case_text(minimal, "t.toml", {"model.leak_U.alpha=-0.0", "solver.snapshots=[-0.0, 1.0]"});
+  const Case c = read_case_text(minimal, "t.toml", {"model.leak_U.alpha=-0.0", "solver.scheme=muscl", "solver.snapshots=[-0.0, 1.0]"});
   CHECK(c.model.alpha() == 0.0);
   CHECK_FALSE(std::signbit(c.model.alpha()));
   REQUIRE(c.solver.snapshots.size() == 2);

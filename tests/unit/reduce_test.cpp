@@ -23,7 +23,7 @@ model::Case make_case(const std::string& model_lines, const std::string& initial
 {
   const std::string text = "name = \"t\"\n[model]\n" + model_lines + "\n[initial]\n" + initial_lines +
                            "\n[time]\nend = 4.0\nsample = 0.05\n" + extra + fmt::format("\n[reduce]\nabs_tol = {0}\nrel_tol = {0}\n", tol);
-  return model::read_case_text(text, "t.toml");
+  return model::read_case_text(text, "t.toml", {}, {.solver = false, .report = false});  // as stf reduce reads
 }
 
 const std::string constant_rate_model = R"(phi = { kind = "constant", lambda = 1.5 }
