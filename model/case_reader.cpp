@@ -217,6 +217,9 @@ void read_mesh(std::optional<TableReader> t, Case& c)
   m.c_max_auto = !c_max;
   m.u_max = u_max ? *u_max : estimates.u_needed;
   m.c_max = c_max ? *c_max : estimates.c_needed;
+  // A case that never leaves u = 0 (no drive, no input, a stimulus at 0) has an estimate of 0; a mesh
+  // needs u_max > 0 (and the written case.toml must read back): 1 then.
+  if (!u_max && !(m.u_max > 0.0)) m.u_max = 1.0;
   if (!std::isfinite(m.u_max))
     throw InputError(c.source.string(), 0, "mesh.u_max",
                      "no a-priori bound on the potential for this rate (the drive may grow without bound); set mesh.u_max");

@@ -210,6 +210,15 @@ TEST_CASE("what the characteristic scheme does not do is refused when the case i
   CHECK_NOTHROW(read_case_text(no_reset, "t.toml", {"model.leak_C={ law = \"exponential\", beta = 1.0 }"}));
 }
 
+TEST_CASE("a case that never leaves u = 0 gets a positive automatic u_max, and its case.toml reads back")
+{
+  // Found by the case fuzzer: the estimate was 0, written as u_max = 0, refused when read back.
+  const std::vector<std::string> at_zero{"model.phi={ kind = \"constant\", lambda = 0.0 }", "initial.U={ law = \"dirac\", at = 0.0 }"};
+  const Case c = read_case_text(minimal, "t.toml", at_zero);
+  CHECK(c.mesh.u_max == 1.0);
+  CHECK_NOTHROW(read_case_text(to_toml(c), "resolved.toml"));
+}
+
 TEST_CASE("a mesh too small for the stimulus")
 {
   // The mesh is the MUSCL scheme's: the characteristic scheme (the default) has none to check.
