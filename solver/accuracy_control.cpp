@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 
 namespace stf::solver {
 
@@ -31,7 +32,34 @@ double richardson_error(double d_coarse, double d_fine, double order, std::optio
 
 }  // namespace
 
-AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, double tolerance, double order)
+std::optional<double> exit_time_error_from_observables(
+    const Solution& s, const model::MemoryRegion& region,
+    const std::array<double, model::observable_count>& observable_error)
+{
+  if (!s.exit_time || s.times.size() < 2 || s.observables.size() != s.times.size()) return std::nullopt;
+  const double tau = *s.exit_time;
+  // The sample interval [t_j, t_j+1] that holds tau.
+  const auto after = std::upper_bound(s.times.begin(), s.times.end(), tau);
+  if (after == s.times.begin() || after == s.times.end()) return std::nullopt;
+  const std::size_t j = static_cast<std::size_t>(after - s.times.begin()) - 1;
+  const double dt = s.times[j + 1] - s.times[j];
+  std::optional<double> worst;
+  for (const model::Threshold& th : region.thresholds) {
+    const auto k = static_cast<std::size_t>(th.observable);
+    const double q0 = s.observables[j].values[k], q1 = s.observables[j + 1].values[k];
+    for (const std::optional<double>& bound : {th.min, th.max}) {
+      if (!bound || (q0 - *bound) * (q1 - *bound) > 0.0) continue;  // not crossed over this interval
+      // tau moves by dq / |q'| when the path q(t) moves by dq near its crossing.
+      const double slope = std::fabs(q1 - q0) / dt;
+      const double e = slope > 0.0 ? observable_error[k] / slope : std::numeric_limits<double>::infinity();
+      worst = std::max(worst.value_or(0.0), e);
+    }
+  }
+  return worst;
+}
+
+AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, double tolerance, double order,
+                                 const model::MemoryRegion& region)
 {
   AccuracyReport r;
   r.tolerance = tolerance;
@@ -65,6 +93,8 @@ AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, dou
     const double d_coarse = coarse ? std::fabs(*mid.exit_time - *coarse->exit_time) : 0.0;
     r.exit_time_error = coarse ? richardson_error(d_coarse, d_fine, order, &r.exit_time_order)
                                : safety * d_fine / (std::exp2(order) - 1.0);
+    if (const auto implied = exit_time_error_from_observables(fine, region, r.observable_error))
+      r.exit_time_error = std::max(*r.exit_time_error, *implied);
     if (*r.exit_time_error > tolerance * std::fabs(*fine.exit_time)) ok = false;
   } else if (!none_exit) {
     ok = false;
@@ -74,7 +104,8 @@ AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, dou
 }
 
 Solution refine_to_tolerance(const std::function<Solution(int level)>& run_level, double tolerance,
-                             const RefinementLimits& limits, const std::atomic<bool>* stop, MPI_Comm comm)
+                             const model::MemoryRegion& region, const RefinementLimits& limits,
+                             const std::atomic<bool>* stop, MPI_Comm comm)
 {
   std::vector<Solution> solutions;
   std::vector<AccuracyLevel> levels;
@@ -104,15 +135,16 @@ Solution refine_to_tolerance(const std::function<Solution(int level)>& run_level
     if (solutions.size() > 3) solutions.erase(solutions.begin());
     std::vector<const Solution*> view;
     for (const auto& x : solutions) view.push_back(&x);
-    report = estimate_accuracy(view, tolerance, limits.nominal_order);
+    report = estimate_accuracy(view, tolerance, limits.nominal_order, region);
     if (report.converged) break;
-    // The next level costs about 2^dim times this one (dim = 2: time and cells).
-    const double next = 4.0 * wall;
+    const double next = limits.cost_ratio * wall;
     if (level >= limits.max_level) {
       report.stop_reason = fmt::format("the finest level allowed ({}) was reached", limits.max_level);
       break;
     }
-    if (solutions.size() >= 3 && spent + next > limits.wall_budget_seconds) {
+    // (Also before three levels exist: without them the order is not observed and the run is not
+    // converged, but a budget is a promise.)
+    if (spent + next > limits.wall_budget_seconds) {
       report.stop_reason =
           fmt::format("the next level would take about {:.3g} s, beyond the budget of {:.3g} s", next,
                       limits.wall_budget_seconds);

@@ -3,9 +3,12 @@
 // the last three with their observed order, is below the requested relative tolerance.
 #pragma once
 
+#include <array>
 #include <functional>
+#include <optional>
 #include <vector>
 
+#include "model/memory_region.hpp"
 #include "solver/solve.hpp"
 
 namespace stf::solver {
@@ -13,19 +16,36 @@ namespace stf::solver {
 /// The estimates of AccuracyReport from solutions at successive resolutions (coarse to fine, at
 /// least two; the same sample times). Pure: exposed for tests. With two solutions the order is not
 /// observed and the nominal `order` is used.
-AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, double tolerance, double order);
+///
+/// The exit time's estimate is the larger of its own Richardson estimate and the error that the
+/// crossed observable's estimate implies (first order in the perturbation of the crossing of
+/// `region`'s threshold): three exit times can agree by chance while the observable that defines
+/// them has not converged.
+AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, double tolerance, double order,
+                                 const model::MemoryRegion& region);
+
+/// The error of an exit time implied by errors of the observables: at the exit tau of `s`, the
+/// thresholds of `region` crossed over the sample interval that holds tau, each giving
+/// error_k / |dq_k/dt| (the slope over that interval); the largest of them. None when no threshold
+/// is seen crossed there (an exit between samples, found in continuous time); infinite when the
+/// crossing is flat.
+std::optional<double> exit_time_error_from_observables(
+    const Solution& s, const model::MemoryRegion& region,
+    const std::array<double, model::observable_count>& observable_error);
 
 struct RefinementLimits {
   int first_level = 0;
   int max_level = 12;
-  double wall_budget_seconds = 120.0;  // no level is started that is predicted to end beyond it
+  double wall_budget_seconds = 120.0;  // no level after the first is started that is predicted to end beyond it
   double nominal_order = 2.0;
+  double cost_ratio = 4.0;             // a level's wall time over the previous one's (the budget's prediction)
 };
 
 /// Runs `run_level(0), run_level(1), ...` (each a collective solve) until converged or a limit is
 /// reached; returns the finest solution with its AccuracyReport. An interrupted level ends the
 /// refinement (Solution::interrupted). `comm` makes every rank take the same decisions.
 Solution refine_to_tolerance(const std::function<Solution(int level)>& run_level, double tolerance,
-                             const RefinementLimits& limits, const std::atomic<bool>* stop, MPI_Comm comm);
+                             const model::MemoryRegion& region, const RefinementLimits& limits,
+                             const std::atomic<bool>* stop, MPI_Comm comm);
 
 }  // namespace stf::solver

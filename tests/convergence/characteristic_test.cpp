@@ -179,7 +179,7 @@ TEST_CASE("estimate_accuracy: brackets the error of a second-order sequence, wid
     levels.push_back(level_with_exit(1.0 + 0.3 * h * h + 0.05 * h * h * h));
   }
   const std::vector<const stf::solver::Solution*> view{&levels[0], &levels[1], &levels[2]};
-  const auto r = stf::solver::estimate_accuracy(view, 1e-1, 2.0);
+  const auto r = stf::solver::estimate_accuracy(view, 1e-1, 2.0, {});
   const double truth = *levels[2].exit_time - 1.0;
   REQUIRE(r.exit_time_error);
   CHECK(*r.exit_time_error >= truth);
@@ -188,12 +188,54 @@ TEST_CASE("estimate_accuracy: brackets the error of a second-order sequence, wid
   CHECK(*r.exit_time_order > 1.9);
   // Differences that do not shrink: order clamped to 0.5, a wide estimate, not converged at 1e-3.
   std::vector<stf::solver::Solution> bad{level_with_exit(1.0), level_with_exit(1.1), level_with_exit(1.0)};
-  const auto rb = stf::solver::estimate_accuracy({&bad[0], &bad[1], &bad[2]}, 1e-3, 2.0);
+  const auto rb = stf::solver::estimate_accuracy({&bad[0], &bad[1], &bad[2]}, 1e-3, 2.0, {});
   CHECK(*rb.exit_time_error > 0.1);
   CHECK_FALSE(rb.converged);
   // A level without an exit beside levels with one is not converged.
   bad[2].exit_time.reset();
-  CHECK_FALSE(stf::solver::estimate_accuracy({&bad[0], &bad[1], &bad[2]}, 1.0, 2.0).converged);
+  CHECK_FALSE(stf::solver::estimate_accuracy({&bad[0], &bad[1], &bad[2]}, 1.0, 2.0, {}).converged);
+}
+
+/// A level whose mean calcium is q(t) = 3 - 2 t + shift on samples 0, 0.1, .., 2, with the exit
+/// time `exit` (the region is mean_calcium >= 1).
+stf::solver::Solution calcium_path(double shift, double exit)
+{
+  stf::solver::Solution s;
+  for (int k = 0; k <= 20; ++k) {
+    const double t = 0.1 * k;
+    stf::model::Observables o;
+    o[stf::model::ObservableId::mass] = 1.0;
+    o[stf::model::ObservableId::mean_calcium] = 3.0 - 2.0 * t + shift;
+    s.times.push_back(t);
+    s.observables.push_back(o);
+  }
+  s.exit_time = exit;
+  return s;
+}
+
+TEST_CASE("estimate_accuracy: an exit time is not more certain than the observable that defines it")
+{
+  // Three levels whose exit times agree to 1e-9 while their mean calcium still moves by 1e-3, 2.5e-4:
+  // the exit time's estimate must be the calcium's (about 1e-4 after Richardson) over the slope 2.
+  stf::model::MemoryRegion region;
+  region.thresholds.push_back({stf::model::ObservableId::mean_calcium, 1.0, std::nullopt});
+  std::vector<stf::solver::Solution> levels{calcium_path(1.25e-3, 1.0), calcium_path(2.5e-4, 1.0 + 1e-9),
+                                            calcium_path(0.0, 1.0)};
+  const auto r = stf::solver::estimate_accuracy({&levels[0], &levels[1], &levels[2]}, 1e-6, 2.0, region);
+  const double calcium_error = r.observable_error[std::size_t(stf::model::ObservableId::mean_calcium)];
+  CHECK(calcium_error == doctest::Approx(1.25 * 2.5e-4 / 3.0));
+  REQUIRE(r.exit_time_error);
+  CHECK(*r.exit_time_error == doctest::Approx(calcium_error / 2.0));
+  const auto implied = stf::solver::exit_time_error_from_observables(levels[2], region, r.observable_error);
+  REQUIRE(implied);
+  CHECK(*implied == doctest::Approx(calcium_error / 2.0));
+  // No threshold crossed over the interval of the exit (an exit found between samples): no bound.
+  levels[2].exit_time = 0.45;
+  CHECK_FALSE(stf::solver::exit_time_error_from_observables(levels[2], region, r.observable_error));
+  // A flat crossing: the exit time is not determined at all.
+  for (auto& o : levels[2].observables) o[stf::model::ObservableId::mean_calcium] = 1.0;
+  levels[2].exit_time = 1.0;
+  CHECK(std::isinf(*stf::solver::exit_time_error_from_observables(levels[2], region, r.observable_error)));
 }
 
 }  // namespace
