@@ -24,6 +24,8 @@ ExitLawLevel analyse_level(const ExitSample& s, std::optional<double> tau_inf, d
   l.neurons = s.neurons;
   l.exited = static_cast<long>(s.exits.size());
   l.censored = s.censored;
+  l.exits = s.exits;
+  l.horizon = s.horizon;
   l.replicas = l.exited + l.censored;
   if (l.exited > 0) l.summary = summarize(s.exits);
   if (l.replicas > 0) {

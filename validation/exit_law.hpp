@@ -26,6 +26,8 @@ std::string to_string(ExitRegime r);
 
 struct ExitLawLevel {
   long neurons = 0, replicas = 0, exited = 0, censored = 0;
+  std::vector<double> exits;               // the exit times, in replica order (the figures' data)
+  double horizon = 0.0;                    // where the censored runs were still inside
   std::optional<SampleSummary> summary;    // of the exits
   std::optional<CensoredMean> mean;        // exponential maximum likelihood with the censored runs
   std::optional<Spread> spread;            // sqrt(N) sd(tau_N)
