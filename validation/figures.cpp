@@ -341,6 +341,7 @@ FigureFile plot_curves(const FigureFolders& folder, const std::string& stem, con
   std::string data;
   std::vector<std::string> clauses;
   std::vector<double> xs;
+  double x_low = std::numeric_limits<double>::infinity(), x_high = -x_low;
   int index = 0;
   for (std::size_t k = 0; k < fig.curves.size(); ++k) {
     const auto& cv = fig.curves[k];
@@ -352,7 +353,9 @@ FigureFile plot_curves(const FigureFolders& folder, const std::string& stem, con
       if (bars) block += num(i < cv.yerr.size() ? cv.yerr[i] : 0.0);
       if (intervals) block += "," + at(cv.y_low, i) + "," + at(cv.y_high, i);
       block += "\n";
-      xs.push_back(cv.x[i]);
+      if (cv.style == Style::points) xs.push_back(cv.x[i]);  // the tics of a log axis
+      x_low = std::min(x_low, cv.x[i]);
+      x_high = std::max(x_high, cv.x[i]);
     }
     if (block.empty()) continue;
     data += block + "\n\n";
@@ -377,10 +380,15 @@ FigureFile plot_curves(const FigureFolders& folder, const std::string& stem, con
   s += read_csv;
   s += "set title " + gnuplot_quote(fig.title) + "\n";
   s += "set xlabel " + gnuplot_quote(fig.xlabel) + "\nset ylabel " + gnuplot_quote(fig.ylabel) + "\n";
-  s += "set grid\nset key top left\nset offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05\n";
-  if (fig.log_x && !xs.empty()) {
-    const auto [lo, hi] = std::minmax_element(xs.begin(), xs.end());
-    s += "set logscale x\n" + log_axis_tics("x", *lo, *hi, xs);
+  s += "set grid\nset offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05\n";
+  // gnuplot's own `set key below` overlaps the x label: the legend goes to the foot of the picture,
+  // one line per curve, in a bottom margin made for it.
+  if (fig.key == "below") s += fmt::format("set key at screen 0.5, screen 0.01 center bottom vertical\nset bmargin {}\n", 4 + index);
+  else s += "set key " + fig.key + "\n";
+  if (fig.log_x) {
+    s += "set logscale x\n" + log_axis_tics("x", x_low, x_high, xs);
+    // A margin of 15% either side, not gnuplot's whole decades (offsets do not apply to a fixed range).
+    if (x_high > x_low) s += fmt::format("set xrange [{}:{}]\n", num(x_low / 1.15), num(x_high * 1.15));
   }
   s += "plot ";
   for (std::size_t k = 0; k < clauses.size(); ++k) s += (k ? ", \\\n     " : "") + clauses[k];

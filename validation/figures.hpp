@@ -109,6 +109,7 @@ struct CurveFigure {
   };
   std::vector<Curve> curves;
   bool log_x = false;
+  std::string key = "top left";  // where gnuplot puts the legend ("below": under the axes, clear of any data)
 };
 FigureFile plot_curves(const FigureFolders& folder, const std::string& stem, const CurveFigure& fig,
                        const std::string& caption);

@@ -47,7 +47,14 @@ TEST_CASE("deterministic regime: tau_N = tau_inf + b / N + sigma / sqrt(N) Z")
   REQUIRE(law.bias.has_value());
   CHECK(law.bias->slope_low <= b);
   CHECK(b <= law.bias->slope_high);
+  // The spread does not depend on N here: its large-N value is sigma, its 1/N coefficient 0.
+  REQUIRE(law.spread_fit.has_value());
+  CHECK(law.spread_fit->intercept_low <= sigma);
+  CHECK(sigma <= law.spread_fit->intercept_high);
+  CHECK(law.spread_fit->slope_low <= 0.0);
+  CHECK(0.0 <= law.spread_fit->slope_high);
   CHECK(!law.growth.has_value());
+  for (const auto& l : law.levels) CHECK(l.exits.size() == 400);
 }
 
 TEST_CASE("metastable regime: exponential exit times with a mean growing like exp(rate N), censored at a horizon")
