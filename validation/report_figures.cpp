@@ -326,13 +326,14 @@ void exit_bias_figure(const ExitLaw& law, const FigureFolders& folder, std::vect
 }
 
 /// sqrt(N) sd(tau_N) against N with its chi-square intervals, and its large-N value from the fit
-/// s + c / N when there is one.
+/// s + c / N when there is one. Sizes with censored runs are left out: the spread of the exits
+/// alone is not that of tau_N.
 void exit_spread_figure(const ExitLaw& law, const FigureFolders& folder, std::vector<FigureFile>& figs)
 {
   CurveFigure f{"spread of the exit time", "neurons N", "sqrt(N) sd(tau_N)", {}, true, "below"};
   CurveFigure::Curve spread{.label = fmt::format("sqrt(N) sd(tau_N) ({:g}% interval)", 100.0 * law.level)};
   for (const auto& l : law.levels)
-    if (l.spread) {
+    if (l.spread && in_bias_fit(l)) {
       spread.x.push_back(double(l.neurons));
       spread.y.push_back(l.spread->value);
       spread.y_low.push_back(l.spread->low);
@@ -341,7 +342,7 @@ void exit_spread_figure(const ExitLaw& law, const FigureFolders& folder, std::ve
   if (spread.x.size() < 2) return;
   const double n_low = spread.x.front(), n_high = spread.x.back();
   f.curves.push_back(std::move(spread));
-  std::string fitted = "With fewer than three uncensored sizes and the limit's exit time, no large-N value is fitted.";
+  std::string fitted = "Without three such sizes and the limit's exit time, no large-N value is fitted.";
   if (law.spread_fit) {
     const WeightedFit& s = *law.spread_fit;
     f.curves.push_back(sampled_line(fmt::format("fit s + c / N, c = {:.4g}", s.slope), n_low, n_high,
@@ -357,9 +358,9 @@ void exit_spread_figure(const ExitLaw& law, const FigureFolders& folder, std::ve
                          interval_text(s.intercept, s.intercept_low, s.intercept_high), s.p_value);
   }
   figs.push_back(plot_curves(folder, "exit_spread", f,
-                             fmt::format("Spread of the exit time, sqrt(N) times its standard deviation, against N, "
-                                         "with the chi-square interval of a normal sample's standard deviation "
-                                         "(runs that exited only). {}",
+                             fmt::format("Spread of the exit time, sqrt(N) times its standard deviation, against N "
+                                         "over the sizes without censored runs, with the chi-square interval of a "
+                                         "normal sample's standard deviation. {}",
                                          fitted)));
 }
 
