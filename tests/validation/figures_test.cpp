@@ -136,6 +136,14 @@ TEST_CASE("each figure kind produces a PNG")
     CHECK(first == columns);
     CHECK(std::count(second.begin(), second.end(), ',') == std::count(first.begin(), first.end(), ','));
   }
+  // The interval's ends are written as given, after the (empty) symmetric error.
+  {
+    std::ifstream in(tmp.path / "interval.csv");
+    std::string columns, first;
+    std::getline(in, columns);
+    std::getline(in, first);
+    CHECK(first == "spread,10,1.9,,1.8,2");
+  }
   for (const auto& entry : fs::directory_iterator(tmp.path)) {
     const auto ext = entry.path().extension();
     CHECK_MESSAGE((ext == ".png" || ext == ".csv"), entry.path().string());
