@@ -330,6 +330,7 @@ void exit_bias_figure(const ExitLaw& law, const FigureFolders& folder, std::vect
 /// alone is not that of tau_N.
 void exit_spread_figure(const ExitLaw& law, const FigureFolders& folder, std::vector<FigureFile>& figs)
 {
+  if (!law.tau_inf) return;  // no deterministic limit: the spread grows with the mean (metastability)
   CurveFigure f{"spread of the exit time", "neurons N", "sqrt(N) sd(tau_N)", {}, true, "below"};
   CurveFigure::Curve spread{.label = fmt::format("sqrt(N) sd(tau_N) ({:g}% interval)", 100.0 * law.level)};
   for (const auto& l : law.levels)
