@@ -24,6 +24,8 @@ ExitLawLevel analyse_level(const ExitSample& s, std::optional<double> tau_inf, d
   l.neurons = s.neurons;
   l.exited = static_cast<long>(s.exits.size());
   l.censored = s.censored;
+  l.exits = s.exits;
+  l.horizon = s.horizon;
   l.replicas = l.exited + l.censored;
   if (l.exited > 0) l.summary = summarize(s.exits);
   if (l.replicas > 0) {
@@ -68,6 +70,16 @@ ExitLawLevel analyse_level(const ExitSample& s, std::optional<double> tau_inf, d
 
 }  // namespace
 
+bool in_bias_fit(const ExitLawLevel& l)
+{
+  return l.censored == 0 && l.summary && l.summary->count >= 2 && l.summary->stderr_ > 0.0;
+}
+
+bool in_growth_fit(const ExitLawLevel& l)
+{
+  return l.regime == ExitRegime::metastable && l.mean && std::isfinite(l.mean->mean) && l.exited >= 2;
+}
+
 ExitLaw analyse_exit_law(const std::vector<ExitSample>& samples, std::optional<double> tau_inf, double tau_inf_sigma,
                          double level, double test_level)
 {
@@ -80,16 +92,27 @@ ExitLaw analyse_exit_law(const std::vector<ExitSample>& samples, std::optional<d
 
   std::vector<double> n, mean, err;
   for (const auto& l : law.levels)
-    if (l.censored == 0 && l.summary && l.summary->count >= 2 && l.summary->stderr_ > 0.0) {
+    if (in_bias_fit(l)) {
       n.push_back(static_cast<double>(l.neurons));
       mean.push_back(l.summary->mean);
       err.push_back(l.summary->stderr_);
     }
   if (tau_inf && n.size() >= 2) law.bias = fit_exit_bias(n, mean, err, *tau_inf, tau_inf_sigma, level);
 
+  // The spread's own expansion, sqrt(N) sd(tau_N) = s + c / N + ..., over the same sizes; each
+  // spread's standard error is that of a normal sample's standard deviation, value / sqrt(2 (n - 1)).
+  std::vector<double> inverse_n, spread, spread_err;
+  for (const auto& l : law.levels)
+    if (in_bias_fit(l) && l.spread) {
+      inverse_n.push_back(1.0 / static_cast<double>(l.neurons));
+      spread.push_back(l.spread->value);
+      spread_err.push_back(l.spread->value / std::sqrt(2.0 * static_cast<double>(l.summary->count - 1)));
+    }
+  if (tau_inf && inverse_n.size() >= 3) law.spread_fit = fit_weighted_line(inverse_n, spread, spread_err, level);
+
   n.clear(), mean.clear(), err.clear();
   for (const auto& l : law.levels)
-    if (l.regime == ExitRegime::metastable && l.mean && std::isfinite(l.mean->mean) && l.exited >= 2) {
+    if (in_growth_fit(l)) {
       n.push_back(static_cast<double>(l.neurons));
       mean.push_back(l.mean->mean);
       err.push_back(l.mean->mean / std::sqrt(static_cast<double>(l.exited)));  // exponential: sd = mean

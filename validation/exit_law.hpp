@@ -26,6 +26,8 @@ std::string to_string(ExitRegime r);
 
 struct ExitLawLevel {
   long neurons = 0, replicas = 0, exited = 0, censored = 0;
+  std::vector<double> exits;               // the exit times, in replica order (the figures' data)
+  double horizon = 0.0;                    // where the censored runs were still inside
   std::optional<SampleSummary> summary;    // of the exits
   std::optional<CensoredMean> mean;        // exponential maximum likelihood with the censored runs
   std::optional<Spread> spread;            // sqrt(N) sd(tau_N)
@@ -45,12 +47,18 @@ struct ExitLaw {
   double test_level = 0.01;                // of the normality and exponential tests
   std::vector<ExitLawLevel> levels;
   std::optional<WeightedFit> bias;         // E[tau_N] = tau_inf + b / N (slope b), uncensored sizes
+  std::optional<WeightedFit> spread_fit;   // sqrt(N) sd(tau_N) = s + c / N (intercept s: the large-N spread)
   std::optional<WeightedFit> growth;       // log E[tau_N] = a + rate N (metastable sizes)
 };
 
-/// The analysis (pure). Sizes in increasing N. The bias fit uses the sizes without censored runs
-/// and needs tau_inf and two sizes; the growth fit uses the censored maximum-likelihood means of
-/// the sizes classified metastable and needs two of them.
+/// The sizes the bias and spread fits use: no censored run, and a mean with a standard error.
+bool in_bias_fit(const ExitLawLevel& l);
+/// The sizes the growth fit uses: classified metastable, with a finite censored mean from two exits.
+bool in_growth_fit(const ExitLawLevel& l);
+
+/// The analysis (pure). Sizes in increasing N. The bias fit needs tau_inf and two sizes
+/// (in_bias_fit), the spread fit tau_inf and three; the growth fit uses the censored
+/// maximum-likelihood means and needs three sizes (in_growth_fit).
 ExitLaw analyse_exit_law(const std::vector<ExitSample>& samples, std::optional<double> tau_inf,
                          double tau_inf_sigma = 0.0, double level = 0.95, double test_level = 0.01);
 

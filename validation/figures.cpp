@@ -334,33 +334,62 @@ FigureFile plot_curves(const FigureFolders& folder, const std::string& stem, con
 {
   FigureFile figure{stem + ".png", caption, {}};
   const std::string file = quoted_path(folder.data / (stem + ".csv")) + " skip 1";
+  using Style = CurveFigure::Style;
+  bool intervals = false;  // the columns y_low, y_high are written only when some curve has one
+  for (const auto& cv : fig.curves) intervals = intervals || !cv.y_low.empty();
+  auto at = [](const std::vector<double>& v, std::size_t i) { return i < v.size() ? num(v[i]) : std::string(); };
   std::string data;
   std::vector<std::string> clauses;
+  std::vector<double> xs;
+  double x_low = std::numeric_limits<double>::infinity(), x_high = -x_low;
   int index = 0;
   for (std::size_t k = 0; k < fig.curves.size(); ++k) {
     const auto& cv = fig.curves[k];
-    const bool bars = !cv.yerr.empty();
+    const bool bars = !cv.yerr.empty(), band = !cv.y_low.empty();
     std::string block;
     for (std::size_t i = 0; i < std::min(cv.x.size(), cv.y.size()); ++i) {
-      if (!std::isfinite(cv.y[i])) continue;
+      if (!std::isfinite(cv.y[i]) || (fig.log_x && !(cv.x[i] > 0.0))) continue;
       block += csv_label(cv.label) + "," + num(cv.x[i]) + "," + num(cv.y[i]) + ",";
       if (bars) block += num(i < cv.yerr.size() ? cv.yerr[i] : 0.0);
+      if (intervals) block += "," + at(cv.y_low, i) + "," + at(cv.y_high, i);
       block += "\n";
+      if (cv.style == Style::points) xs.push_back(cv.x[i]);  // the tics of a log axis
+      x_low = std::min(x_low, cv.x[i]);
+      x_high = std::max(x_high, cv.x[i]);
     }
     if (block.empty()) continue;
     data += block + "\n\n";
-    clauses.push_back(fmt::format("{} index {} using 2:3{} with {} lw 2 pt 7 lc rgb '{}' title {}", file,
-                                  index, bars ? ":4" : "", bars ? "yerrorlines" : "linespoints", colour(k),
-                                  gnuplot_quote(cv.label)));
+    const std::string series = fmt::format("{} index {} using ", file, index);
+    const std::string title = fmt::format("lc rgb '{}' title {}", colour(k), gnuplot_quote(cv.label));
+    if (cv.style == Style::points)
+      clauses.push_back(series + (band ? "2:3:5:6 with yerrorlines" : bars ? "2:3:4 with yerrorlines" : "2:3 with linespoints") +
+                        " lw 2 pt 7 " + title);
+    else if (cv.style == Style::steps)
+      clauses.push_back(series + "2:3 with steps lw 2 " + title);
+    else {
+      if (band)
+        clauses.push_back(series + fmt::format("2:5:6 with filledcurves fs transparent solid 0.2 noborder lc rgb '{}' notitle",
+                                               colour(k)));
+      clauses.push_back(series + "2:3 with lines lw 2 dt 2 " + title);
+    }
     ++index;
   }
   if (clauses.empty()) throw FigureError("figure " + stem + ": no finite points to draw");
-  write_data(folder, stem + ".csv", "series,x,y,yerr", data, figure);
+  write_data(folder, stem + ".csv", std::string("series,x,y,yerr") + (intervals ? ",y_low,y_high" : ""), data, figure);
   std::string s = pngcairo_terminal(stem);
   s += read_csv;
   s += "set title " + gnuplot_quote(fig.title) + "\n";
   s += "set xlabel " + gnuplot_quote(fig.xlabel) + "\nset ylabel " + gnuplot_quote(fig.ylabel) + "\n";
-  s += "set grid\nset key top left\nset offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05\n";
+  s += "set grid\nset offsets graph 0.03, graph 0.03, graph 0.05, graph 0.05\n";
+  // gnuplot's own `set key below` overlaps the x label: the legend goes to the foot of the picture,
+  // one line per curve, in a bottom margin made for it.
+  if (fig.key == "below") s += fmt::format("set key at screen 0.5, screen 0.01 center bottom vertical\nset bmargin {}\n", 4 + index);
+  else s += "set key " + fig.key + "\n";
+  if (fig.log_x) {
+    s += "set logscale x\n" + log_axis_tics("x", x_low, x_high, xs);
+    // A margin of 15% either side, not gnuplot's whole decades (offsets do not apply to a fixed range).
+    if (x_high > x_low) s += fmt::format("set xrange [{}:{}]\n", num(x_low / 1.15), num(x_high * 1.15));
+  }
   s += "plot ";
   for (std::size_t k = 0; k < clauses.size(); ++k) s += (k ? ", \\\n     " : "") + clauses[k];
   s += "\n";

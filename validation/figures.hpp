@@ -93,15 +93,23 @@ struct HistogramFigure {
 FigureFile plot_histograms(const FigureFolders& folder, const std::string& stem,
                            const HistogramFigure& fig, const std::string& caption);
 
-/// Curves y(x) with optional symmetric error bars (the memory curve: exit time against c0).
+/// Curves y(x) with optional error bars (the memory curve: exit time against c0), lines with an
+/// optional band (a fit and its interval, a law's distribution function) and steps (an empirical
+/// distribution function).
 struct CurveFigure {
   std::string title, xlabel, ylabel;
+  enum class Style { points, line, steps };
   struct Curve {
-    std::string label;
-    std::vector<double> x, y;
-    std::vector<double> yerr;  // empty: no error bars
+    // (Every member has a default, so that designated initializers may leave any of them out.)
+    std::string label{};
+    std::vector<double> x{}, y{};
+    std::vector<double> yerr{};            // symmetric error bars; empty: none
+    std::vector<double> y_low{}, y_high{};  // an interval (bars on points, a band on a line); empty: none
+    Style style = Style::points;
   };
   std::vector<Curve> curves;
+  bool log_x = false;
+  std::string key = "top left";  // where gnuplot puts the legend ("below": under the axes, clear of any data)
 };
 FigureFile plot_curves(const FigureFolders& folder, const std::string& stem, const CurveFigure& fig,
                        const std::string& caption);

@@ -1,5 +1,6 @@
 // The report's figures from its data: density heatmaps with a particle cloud, observables over
-// time, log-log convergence in N and in the mesh size, exit-time histograms.
+// time, log-log convergence in N and in the mesh size, exit-time histograms, and the exit-time law
+// at finite N (bias, spread, standardised and scaled distribution functions, growth).
 #include <algorithm>
 #include <cmath>
 #include <fmt/core.h>
@@ -243,6 +244,216 @@ void exit_time_figure(const ReportData& data, const FigureFolders& folder, std::
   }
 }
 
+// ---- The exit-time law at finite N (MODEL.md §4): bias, spread, shape ----
+
+using Style = CurveFigure::Style;
+
+std::string interval_text(double value, double low, double high)
+{
+  return fmt::format("{:.4g} [{:.4g}, {:.4g}]", value, low, high);
+}
+
+/// A distribution function as a step curve from 0 at its first value, with at most max_steps of
+/// its steps, evenly spaced in rank (the last kept): 10^5 steps draw the picture that 10^3 draw, in
+/// a hundredth of the CSV, and F is off by at most 1 / max_steps between the kept steps.
+CurveFigure::Curve cdf_curve(const std::string& label, const std::vector<CdfStep>& steps, std::size_t max_steps = 1000)
+{
+  CurveFigure::Curve c{.label = label, .style = Style::steps};
+  if (steps.empty()) return c;
+  c.x.push_back(steps.front().t);
+  c.y.push_back(0.0);
+  const std::size_t n = steps.size(), kept = std::min(n, max_steps);
+  for (std::size_t k = 0; k < kept; ++k) {
+    const std::size_t i = kept == 1 ? n - 1 : (k * (n - 1) + (kept - 1) / 2) / (kept - 1);
+    c.x.push_back(steps[i].t);
+    c.y.push_back(steps[i].cdf);
+  }
+  return c;
+}
+
+/// A function of x drawn as a line over [x_low, x_high] (points evenly spaced, or in log x).
+template <class F>
+CurveFigure::Curve sampled_line(const std::string& label, double x_low, double x_high, F f, bool log_x = false)
+{
+  CurveFigure::Curve c{.label = label, .style = Style::line};
+  constexpr int points = 200;
+  for (int k = 0; k <= points; ++k) {
+    const double s = double(k) / points;
+    const double x = log_x ? x_low * std::pow(x_high / x_low, s) : x_low + s * (x_high - x_low);
+    c.x.push_back(x);
+    c.y.push_back(f(x));
+  }
+  return c;
+}
+
+/// E[tau_N] - tau_inf against 1/N with the fit b / N: the bias, of order 1/N, separated from the
+/// N^(-1/2) noise of each mean by the number of replicas.
+void exit_bias_figure(const ExitLaw& law, const FigureFolders& folder, std::vector<FigureFile>& figs)
+{
+  if (!law.tau_inf || !law.bias) return;
+  const double tau_inf = *law.tau_inf, sigma = law.tau_inf_sigma;
+  const WeightedFit& b = *law.bias;
+  CurveFigure f{"bias of the mean exit time", "1 / N", "E[tau_N] - tau_inf", {}, false, "below"};
+  CurveFigure::Curve means{.label = "mean over the replicas - tau_inf (+-2 s.e.)"};
+  for (const auto& l : law.levels)
+    if (in_bias_fit(l)) {
+      means.x.push_back(1.0 / double(l.neurons));
+      means.y.push_back(l.summary->mean - tau_inf);
+      means.yerr.push_back(2.0 * l.summary->stderr_);
+    }
+  const double x_max = *std::max_element(means.x.begin(), means.x.end());
+  f.curves.push_back(std::move(means));
+  f.curves.push_back({.label = fmt::format("fit b / N, b = {} (band: its interval)",
+                                           interval_text(b.slope, b.slope_low, b.slope_high)),
+                      .x = {0.0, x_max},
+                      .y = {0.0, b.slope * x_max},
+                      .y_low = {0.0, b.slope_low * x_max},
+                      .y_high = {0.0, b.slope_high * x_max},
+                      .style = Style::line});
+  f.curves.push_back({.label = fmt::format("tau_inf = {:.7g} (band: +-2 x its error {:.2g})", tau_inf, sigma),
+                      .x = {0.0, x_max},
+                      .y = {0.0, 0.0},
+                      .y_low = {-2.0 * sigma, -2.0 * sigma},
+                      .y_high = {2.0 * sigma, 2.0 * sigma},
+                      .style = Style::line});
+  figs.push_back(plot_curves(
+      folder, "exit_bias", f,
+      fmt::format("Bias of the finite network's mean exit time against 1/N, over the sizes without censored runs "
+                  "(bars: +-2 standard errors of each mean), with the fit E[tau_N] = tau_inf + b / N: b = {} at "
+                  "{:g}% (band), chi-square p = {:.3g}. tau_inf = {:.7g} is the limit solver's exit time; its error "
+                  "estimate {:.2g} (band at 0) is carried into b's interval.",
+                  interval_text(b.slope, b.slope_low, b.slope_high), 100.0 * b.level, b.p_value, tau_inf, sigma)));
+}
+
+/// sqrt(N) sd(tau_N) against N with its chi-square intervals, and its large-N value from the fit
+/// s + c / N when there is one. Sizes with censored runs are left out: the spread of the exits
+/// alone is not that of tau_N.
+void exit_spread_figure(const ExitLaw& law, const FigureFolders& folder, std::vector<FigureFile>& figs)
+{
+  if (!law.tau_inf) return;  // no deterministic limit: the spread grows with the mean (metastability)
+  CurveFigure f{"spread of the exit time", "neurons N", "sqrt(N) sd(tau_N)", {}, true, "below"};
+  CurveFigure::Curve spread{.label = fmt::format("sqrt(N) sd(tau_N) ({:g}% interval)", 100.0 * law.level)};
+  for (const auto& l : law.levels)
+    if (l.spread && in_bias_fit(l)) {
+      spread.x.push_back(double(l.neurons));
+      spread.y.push_back(l.spread->value);
+      spread.y_low.push_back(l.spread->low);
+      spread.y_high.push_back(l.spread->high);
+    }
+  if (spread.x.size() < 2) return;
+  const double n_low = spread.x.front(), n_high = spread.x.back();
+  f.curves.push_back(std::move(spread));
+  std::string fitted = "Without three such sizes and the limit's exit time, no large-N value is fitted.";
+  if (law.spread_fit) {
+    const WeightedFit& s = *law.spread_fit;
+    f.curves.push_back(sampled_line(fmt::format("fit s + c / N, c = {:.4g}", s.slope), n_low, n_high,
+                                    [&](double n) { return s.intercept + s.slope / n; }, true));
+    f.curves.push_back({.label = "large-N value s = " + interval_text(s.intercept, s.intercept_low, s.intercept_high),
+                        .x = {n_low, n_high},
+                        .y = {s.intercept, s.intercept},
+                        .y_low = {s.intercept_low, s.intercept_low},
+                        .y_high = {s.intercept_high, s.intercept_high},
+                        .style = Style::line});
+    fitted = fmt::format("The fit sqrt(N) sd(tau_N) = s + c / N over the uncensored sizes gives the large-N value s = {} "
+                         "(band), chi-square p = {:.3g}.",
+                         interval_text(s.intercept, s.intercept_low, s.intercept_high), s.p_value);
+  }
+  figs.push_back(plot_curves(folder, "exit_spread", f,
+                             fmt::format("Spread of the exit time, sqrt(N) times its standard deviation, against N "
+                                         "over the sizes without censored runs, with the chi-square interval of a "
+                                         "normal sample's standard deviation. {}",
+                                         fitted)));
+}
+
+/// The distribution functions of sqrt(N) (tau_N - tau_inf) for every N on one figure: they collapse
+/// onto N(0, s^2) as N grows (the central limit theorem of MODEL.md §4).
+void exit_standardised_figure(const ExitLaw& law, const FigureFolders& folder, std::vector<FigureFile>& figs)
+{
+  if (!law.tau_inf) return;
+  CurveFigure f{"standardised exit times", "sqrt(N) (tau_N - tau_inf)", "distribution function", {}, false, "below"};
+  std::optional<double> s;  // the spread of the largest N that has one
+  double x_low = 0.0, x_high = 0.0;
+  std::string p_values;
+  for (const auto& l : law.levels) {
+    if (l.standardised.size() < 2) continue;
+    const double root_n = std::sqrt(double(l.neurons));
+    const auto steps = exit_time_cdf(l.standardised, l.censored, root_n * (l.horizon - *law.tau_inf));
+    if (steps.empty()) continue;
+    x_low = std::min(x_low, steps.front().t);
+    x_high = std::max(x_high, steps.back().t);
+    f.curves.push_back(cdf_curve(fmt::format("N = {}", l.neurons), steps));
+    if (l.spread) s = l.spread->value;
+    p_values += fmt::format("{}N = {}: {}", p_values.empty() ? "" : ", ", l.neurons,
+                            l.normality ? fmt::format("{:.3g}", l.normality->p_value) : std::string("too few exits"));
+  }
+  if (f.curves.empty()) return;
+  if (s && *s > 0.0)
+    f.curves.push_back(sampled_line(fmt::format("N(0, s^2), s = {:.4g} (the largest N's spread)", *s), x_low, x_high,
+                                    [&](double x) { return 0.5 * std::erfc(-x / (*s * std::sqrt(2.0))); }));
+  figs.push_back(plot_curves(
+      folder, "exit_standardised", f,
+      fmt::format("Distribution functions of the standardised exit times sqrt(N) (tau_N - tau_inf) of every N "
+                  "(Kaplan-Meier: runs censored at the horizon count in the totals, so a curve may stop below 1), "
+                  "with the normal law N(0, s^2) of the largest N's spread s: as N grows the curves collapse onto "
+                  "one law. Their mean drifts like b / sqrt(N) (the bias). Anderson-Darling normality p-values: {}.",
+                  p_values)));
+}
+
+/// tau / (censored maximum-likelihood mean) for the sizes whose limit does not exit or that are
+/// classified metastable, against Exp(1); and log E[tau_N] against N with its linear fit.
+void exit_exponential_figures(const ExitLaw& law, const FigureFolders& folder, std::vector<FigureFile>& figs)
+{
+  CurveFigure f{"scaled exit times", "tau / E[tau_N]", "distribution function", {}, false, "below"};
+  double x_high = 0.0;
+  std::string p_values;
+  for (const auto& l : law.levels) {
+    const bool metastable = l.regime == ExitRegime::metastable || !law.tau_inf;
+    if (!metastable || !l.mean || !std::isfinite(l.mean->mean) || l.exited < 2) continue;
+    const double m = l.mean->mean;
+    std::vector<double> scaled;
+    for (double t : l.exits) scaled.push_back(t / m);
+    const auto steps = exit_time_cdf(scaled, l.censored, l.horizon / m);
+    x_high = std::max(x_high, l.censored > 0 ? l.horizon / m : steps.back().t);
+    f.curves.push_back(cdf_curve(fmt::format("N = {} ({} exits, {} censored)", l.neurons, l.exited, l.censored), steps));
+    p_values += fmt::format("{}N = {}: {}", p_values.empty() ? "" : ", ", l.neurons,
+                            l.exponential ? fmt::format("{:.3g}", l.exponential->p_value) : std::string("too few exits"));
+  }
+  if (!f.curves.empty()) {
+    f.curves.push_back(sampled_line("Exp(1): 1 - exp(-x)", 0.0, x_high, [](double x) { return -std::expm1(-x); }));
+    figs.push_back(plot_curves(
+        folder, "exit_scaled_exponential", f,
+        fmt::format("Distribution functions of tau / E[tau_N] (E[tau_N]: the exponential maximum-likelihood mean with "
+                    "the censored runs) for the sizes whose limit does not exit or that are classified metastable, "
+                    "against Exp(1). Kaplan-Meier: runs still inside at the horizon count in the totals, so a curve "
+                    "stops below 1 at horizon / E[tau_N]. Kolmogorov-Smirnov p-values (against the exponential law "
+                    "conditioned on an exit before the horizon): {}.",
+                    p_values)));
+  }
+  if (!law.growth) return;
+  const WeightedFit& g = *law.growth;
+  CurveFigure fg{"growth of the mean exit time", "neurons N", "log E[tau_N]", {}, false, "below"};
+  CurveFigure::Curve logs{.label = fmt::format("log of the censored mean ({:g}% interval)", 100.0 * law.level)};
+  for (const auto& l : law.levels)
+    if (in_growth_fit(l)) {
+      logs.x.push_back(double(l.neurons));
+      logs.y.push_back(std::log(l.mean->mean));
+      logs.y_low.push_back(std::log(l.mean->ci_low));
+      logs.y_high.push_back(std::log(l.mean->ci_high));
+    }
+  const double n_low = logs.x.front(), n_high = logs.x.back();
+  fg.curves.push_back(std::move(logs));
+  fg.curves.push_back({.label = fmt::format("fit a + rate N, rate = {}", interval_text(g.slope, g.slope_low, g.slope_high)),
+                       .x = {n_low, n_high},
+                       .y = {g.intercept + g.slope * n_low, g.intercept + g.slope * n_high},
+                       .style = Style::line});
+  figs.push_back(plot_curves(folder, "exit_growth", fg,
+                             fmt::format("Metastability: the log of the mean exit time (censored maximum likelihood, "
+                                         "chi-square interval) grows linearly in N; fit log E[tau_N] = a + rate N over "
+                                         "the metastable sizes: rate = {} at {:g}%, chi-square p = {:.3g}.",
+                                         interval_text(g.slope, g.slope_low, g.slope_high), 100.0 * g.level,
+                                         g.p_value)));
+}
+
 }  // namespace
 
 std::vector<FigureFile> make_report_figures(const ReportData& data, const FigureFolders& folder)
@@ -254,6 +465,11 @@ std::vector<FigureFile> make_report_figures(const ReportData& data, const Figure
   mesh_convergence_figure(data, folder, figs);
   work_precision_figure(data, folder, figs);
   exit_time_figure(data, folder, figs);
+  const ExitLaw& law = data.exit_law.law;
+  exit_bias_figure(law, folder, figs);
+  exit_spread_figure(law, folder, figs);
+  exit_standardised_figure(law, folder, figs);
+  exit_exponential_figures(law, folder, figs);
   return figs;
 }
 

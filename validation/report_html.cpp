@@ -344,15 +344,27 @@ std::string report_html(const ReportData& d, const std::vector<FigureFile>& figu
            ", " + g(law.bias->slope_high) + "]; residuals in standard errors: " + res + " (chi-square p = " +
            g(law.bias->p_value) + ").</p>\n";
     }
+    if (law.spread_fit)
+      h += "<p>Spread: sqrt(N) sd(tau_N) = s + c / N with large-N value s = <b>" + g(law.spread_fit->intercept) +
+           "</b> [" + g(law.spread_fit->intercept_low) + ", " + g(law.spread_fit->intercept_high) + "], c = " +
+           g(law.spread_fit->slope) + " (chi-square p = " + g(law.spread_fit->p_value) + ").</p>\n";
     if (law.growth)
       h += "<p>Metastability: log E[tau_N] = a + rate N with rate = <b>" + g(law.growth->slope) + "</b> [" +
            g(law.growth->slope_low) + ", " + g(law.growth->slope_high) + "] (chi-square p = " +
            g(law.growth->p_value) + ").</p>\n";
+    // Links to this section's figures, those that were drawn (each needs its data).
+    std::string links;
+    for (const char* stem : {"exit_bias", "exit_spread", "exit_standardised", "exit_scaled_exponential", "exit_growth"})
+      for (const auto& f : figures)
+        if (f.file == std::string(stem) + ".png")
+          links += std::string(links.empty() ? "" : ", ") + "<a href=\"#" + stem + "\">" + stem + "</a>";
+    if (!links.empty()) h += "<p>Figures: " + links + ".</p>\n";
   }
 
   h += "<h2>Figures</h2>\n";
   for (const auto& f : figures) {
-    h += "<figure><img src=\"" + png_data_uri(figure_folder / f.file) + "\" alt=\"" + esc(f.file) + "\">";
+    h += "<figure id=\"" + esc(std::filesystem::path(f.file).stem().string()) + "\"><img src=\"" +
+         png_data_uri(figure_folder / f.file) + "\" alt=\"" + esc(f.file) + "\">";
     std::string files = "<code>figures/" + esc(f.file) + "</code>";
     for (const auto& csv : f.data) files += ", <code>data/" + esc(csv) + "</code>";
     h += "<figcaption>" + prose(f.caption) + " (" + files + ")</figcaption></figure>\n";

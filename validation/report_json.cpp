@@ -64,6 +64,7 @@ json weighted_fit_json(const std::optional<WeightedFit>& f)
   return json{{"slope", number(f->slope)},           {"slope_stderr", number(f->slope_stderr)},
               {"slope_low", number(f->slope_low)},   {"slope_high", number(f->slope_high)},
               {"intercept", number(f->intercept)},   {"intercept_stderr", number(f->intercept_stderr)},
+              {"intercept_low", number(f->intercept_low)}, {"intercept_high", number(f->intercept_high)},
               {"residuals_in_stderr", residuals},    {"chi2", number(f->chi2)},
               {"p_value", number(f->p_value)},       {"level", f->level},
               {"points", f->points}};
@@ -105,6 +106,7 @@ json exit_law_json(const ExitLawStudy& st)
               {"test_level", law.test_level},
               {"levels", levels},
               {"bias_fit", weighted_fit_json(law.bias)},
+              {"spread_fit", weighted_fit_json(law.spread_fit)},
               {"growth_fit", weighted_fit_json(law.growth)}};
 }
 

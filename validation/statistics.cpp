@@ -284,6 +284,17 @@ std::vector<SurvivalStep> kaplan_meier(const std::vector<double>& time, const st
   return steps;
 }
 
+std::vector<CdfStep> exit_time_cdf(const std::vector<double>& exits, long censored, double horizon)
+{
+  std::vector<double> time = exits;
+  std::vector<bool> exited(exits.size(), true);
+  time.insert(time.end(), static_cast<std::size_t>(censored), horizon);
+  exited.insert(exited.end(), static_cast<std::size_t>(censored), false);
+  std::vector<CdfStep> out;
+  for (const auto& s : kaplan_meier(time, exited)) out.push_back({s.t, 1.0 - s.survival});
+  return out;
+}
+
 WeightedFit fit_weighted_line(const std::vector<double>& x, const std::vector<double>& y, const std::vector<double>& sigma,
                               double level, std::optional<double> fixed_intercept, double intercept_sigma)
 {

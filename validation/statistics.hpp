@@ -107,6 +107,16 @@ struct SurvivalStep {
 };
 std::vector<SurvivalStep> kaplan_meier(const std::vector<double>& time, const std::vector<bool>& exited);
 
+/// The distribution function F(t) = P(tau <= t) of exit times when `censored` further runs were
+/// still inside at `horizon`: 1 - Kaplan–Meier survival, one step per distinct exit. Without
+/// censored runs it is the empirical distribution function (k / n at the k-th order statistic);
+/// since every run is censored at the same horizon, after the last exit, it is then still the
+/// fraction of all runs that exited by t (not of the exits alone).
+struct CdfStep {
+  double t = 0.0, cdf = 0.0;
+};
+std::vector<CdfStep> exit_time_cdf(const std::vector<double>& exits, long censored = 0, double horizon = 0.0);
+
 /// Weighted least squares y_i = intercept + slope x_i with known standard errors sigma_i
 /// (weights 1 / sigma_i^2). Intervals are normal (the sigmas are known, not estimated). The
 /// residuals are given in standard errors, with chi^2 = sum of their squares and its p-value on

@@ -1,5 +1,6 @@
 // `stf report --quick` on a shipped case (STF_REPORT_CASE, default memory): report.json has every
-// section with finite numbers, and report.html embeds every figure that report.json lists.
+// section with finite numbers, and report.html embeds every figure that report.json lists; the
+// exit-time law has its fits and figures (memory: the limit exits; persistent: it does not).
 #include <doctest/doctest.h>
 
 #include <cctype>
@@ -11,6 +12,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
+#include <vector>
 
 #include "validation/base64.hpp"
 
@@ -51,6 +53,44 @@ void require_finite(const json& j, const std::string& what)
   INFO(what);
   REQUIRE(j.is_number());
   CHECK(std::isfinite(j.get<double>()));
+}
+
+bool lists_figure(const json& figures, const std::string& stem)
+{
+  for (const auto& f : figures)
+    if (f["file"] == "figures/" + stem + ".png") return true;
+  return false;
+}
+
+// The step curves (series "N = ...") of a distribution-function figure's CSV: each rises from 0
+// and never leaves [0, 1]; returns how many there are.
+int check_distribution_functions(const fs::path& csv)
+{
+  std::istringstream in(read_text(csv));
+  std::string line, series;
+  std::getline(in, line);  // the header
+  double previous = 0.0;
+  int curves = 0;
+  while (std::getline(in, line)) {
+    if (line.rfind("N = ", 0) != 0) continue;  // blank lines between series, and the reference law
+    std::vector<std::string> field;
+    std::istringstream row(line);
+    for (std::string f; std::getline(row, f, ',');) field.push_back(f);
+    REQUIRE(field.size() >= 3);
+    const double y = std::stod(field[2]);
+    CAPTURE(line);
+    if (field[0] != series) {
+      series = field[0];
+      ++curves;
+      CHECK(y == 0.0);
+    } else {
+      CHECK(y >= previous);
+    }
+    CHECK(y >= 0.0);
+    CHECK(y <= 1.0);
+    previous = y;
+  }
+  return curves;
 }
 
 }  // namespace
@@ -119,6 +159,47 @@ TEST_CASE("stf report --quick writes a complete report.json and a self-contained
     }
   }
   CHECK_FALSE(j["closing_note"].get<std::string>().empty());
+
+  // The exit-time law: every size classified; spreads inside their intervals; with the limit's exit
+  // time, the bias fit and its figures; without it (the limit stays active), the exponential figure.
+  REQUIRE(j.contains("exit_law"));
+  const auto& law = j["exit_law"];
+  REQUIRE(law["levels"].size() == 3);
+  for (const auto& l : law["levels"]) {
+    const std::string regime = l["regime"].get<std::string>();
+    CHECK((regime == "deterministic" || regime == "metastable" || regime == "undetermined"));
+    CHECK_FALSE(l["regime_reason"].get<std::string>().empty());
+    if (l["spread_sqrtN_sd"].is_null()) continue;
+    const auto& sp = l["spread_sqrtN_sd"];
+    require_finite(sp["value"], "spread");
+    require_finite(sp["ci_low"], "spread ci_low");
+    require_finite(sp["ci_high"], "spread ci_high");
+    CHECK(sp["ci_low"].get<double>() <= sp["value"].get<double>());
+    CHECK(sp["value"].get<double>() <= sp["ci_high"].get<double>());
+  }
+  const auto& figures_listed = j["figures"];
+  if (name == "memory") {
+    require_finite(law["tau_inf"], "tau_inf");
+    REQUIRE(law["bias_fit"].is_object());
+    for (const char* key : {"slope", "slope_low", "slope_high"}) require_finite(law["bias_fit"][key], key);
+    CHECK(law["bias_fit"]["slope_low"].get<double>() <= law["bias_fit"]["slope"].get<double>());
+    CHECK(law["bias_fit"]["slope"].get<double>() <= law["bias_fit"]["slope_high"].get<double>());
+    REQUIRE(law["spread_fit"].is_object());
+    for (const char* key : {"intercept", "intercept_low", "intercept_high"}) require_finite(law["spread_fit"][key], key);
+    CHECK(lists_figure(figures_listed, "exit_bias"));
+    CHECK(lists_figure(figures_listed, "exit_spread"));
+    REQUIRE(lists_figure(figures_listed, "exit_standardised"));
+    CHECK(check_distribution_functions(out / "data" / "exit_standardised.csv") == 3);
+  }
+  if (name == "persistent") {
+    CHECK(law["tau_inf"].is_null());
+    CHECK(law["bias_fit"].is_null());
+    CHECK_FALSE(lists_figure(figures_listed, "exit_bias"));
+    CHECK_FALSE(lists_figure(figures_listed, "exit_standardised"));
+    CHECK_FALSE(lists_figure(figures_listed, "exit_spread"));  // every size has censored runs
+    REQUIRE(lists_figure(figures_listed, "exit_scaled_exponential"));
+    CHECK(check_distribution_functions(out / "data" / "exit_scaled_exponential.csv") >= 1);
+  }
 
   // Every figure is a file and is embedded, byte for byte, in the HTML; no image is linked.
   const std::string html = read_text(out / "report.html");

@@ -47,7 +47,36 @@ TEST_CASE("deterministic regime: tau_N = tau_inf + b / N + sigma / sqrt(N) Z")
   REQUIRE(law.bias.has_value());
   CHECK(law.bias->slope_low <= b);
   CHECK(b <= law.bias->slope_high);
+  // The spread does not depend on N here: its large-N value is sigma, its 1/N coefficient 0.
+  REQUIRE(law.spread_fit.has_value());
+  CHECK(law.spread_fit->intercept_low <= sigma);
+  CHECK(sigma <= law.spread_fit->intercept_high);
+  CHECK(law.spread_fit->slope_low <= 0.0);
+  CHECK(0.0 <= law.spread_fit->slope_high);
   CHECK(!law.growth.has_value());
+  for (const auto& l : law.levels) CHECK(l.exits.size() == 400);
+}
+
+TEST_CASE("the spread's large-N value: sqrt(N) sd(tau_N) = s + c / N is recovered from sizes where it still grows")
+{
+  Draws d(13);
+  const double tau_inf = 5.0, s = 2.0, c = -8.0;  // spreads 1.2, 1.6, 1.8, 1.9: s is above them all
+  std::vector<ExitSample> samples;
+  for (long n : {10L, 20L, 40L, 80L}) {
+    const double root_n = std::sqrt(static_cast<double>(n));
+    ExitSample sample{n, {}, 0, 30.0};
+    for (int k = 0; k < 2000; ++k) sample.exits.push_back(tau_inf + (s + c / static_cast<double>(n)) / root_n * d.normal());
+    samples.push_back(sample);
+  }
+  const ExitLaw law = analyse_exit_law(samples, tau_inf);
+  REQUIRE(law.spread_fit.has_value());
+  CHECK(law.spread_fit->intercept_low <= s);
+  CHECK(s <= law.spread_fit->intercept_high);
+  CHECK(law.spread_fit->slope_low <= c);
+  CHECK(c <= law.spread_fit->slope_high);
+  CHECK(law.spread_fit->p_value > 0.01);
+  // Without the limit's exit time there is no spread fit (the runs are not measured from tau_inf).
+  CHECK_FALSE(analyse_exit_law(samples, std::nullopt).spread_fit.has_value());
 }
 
 TEST_CASE("metastable regime: exponential exit times with a mean growing like exp(rate N), censored at a horizon")

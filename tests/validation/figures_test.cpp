@@ -101,10 +101,24 @@ TEST_CASE("each figure kind produces a PNG")
   cf.title = "memory curve";
   cf.xlabel = "c0";
   cf.ylabel = "tau";
-  cf.curves.push_back({"limit", {5.0, 10.0}, {1.0, 2.0}, {}});
-  cf.curves.push_back({"N = 100", {5.0, 10.0}, {1.1, 1.9}, {0.1, 0.2}});
+  cf.curves.push_back({.label = "limit", .x = {5.0, 10.0}, .y = {1.0, 2.0}});
+  cf.curves.push_back({.label = "N = 100", .x = {5.0, 10.0}, .y = {1.1, 1.9}, .yerr = {0.1, 0.2}});
   plot_curves(tmp.path, "curve", cf, "c");
   CHECK(is_png(tmp.path / "curve.png"));
+
+  // Intervals (bars on points, a band on a line), steps and a log x axis.
+  using Style = CurveFigure::Style;
+  CurveFigure sf;
+  sf.title = "spread";
+  sf.xlabel = "N";
+  sf.ylabel = "sqrt(N) sd";
+  sf.log_x = true;
+  sf.curves.push_back({.label = "spread", .x = {10.0, 20.0}, .y = {1.9, 2.3}, .y_low = {1.8, 2.2}, .y_high = {2.0, 2.4}});
+  sf.curves.push_back({.label = "fit", .x = {10.0, 20.0}, .y = {2.0, 2.0}, .y_low = {1.9, 1.9}, .y_high = {2.1, 2.1},
+                       .style = Style::line});
+  sf.curves.push_back({.label = "cdf", .x = {10.0, 15.0, 20.0}, .y = {0.0, 0.5, 1.0}, .style = Style::steps});
+  plot_curves(tmp.path, "interval", sf, "c");
+  CHECK(is_png(tmp.path / "interval.png"));
 
   // Each figure's numbers are CSV files with a header naming its columns; gnuplot's scripts, logs
   // and .dat files are not left behind.
@@ -112,7 +126,7 @@ TEST_CASE("each figure kind produces a PNG")
       {"heat_density.csv", "u,c,density"},   {"heat_particles.csv", "u,c"},
       {"heat_atoms.csv", "u,c,weight"},      {"series.csv", "series,t,value,minus_2_stderr,plus_2_stderr"},
       {"loglog.csv", "series,x,y"},          {"hist.csv", "series,bin_low,bin_high,count,density"},
-      {"curve.csv", "series,x,y,yerr"}};
+      {"curve.csv", "series,x,y,yerr"},     {"interval.csv", "series,x,y,yerr,y_low,y_high"}};
   for (const auto& [file, columns] : headers) {
     CAPTURE(file);
     std::ifstream in(tmp.path / file);
@@ -121,6 +135,14 @@ TEST_CASE("each figure kind produces a PNG")
     std::getline(in, second);
     CHECK(first == columns);
     CHECK(std::count(second.begin(), second.end(), ',') == std::count(first.begin(), first.end(), ','));
+  }
+  // The interval's ends are written as given, after the (empty) symmetric error.
+  {
+    std::ifstream in(tmp.path / "interval.csv");
+    std::string columns, first;
+    std::getline(in, columns);
+    std::getline(in, first);
+    CHECK(first == "spread,10,1.9,,1.8,2");
   }
   for (const auto& entry : fs::directory_iterator(tmp.path)) {
     const auto ext = entry.path().extension();

@@ -181,6 +181,27 @@ TEST_CASE("censored exponential samples: the maximum-likelihood mean recovers th
   CHECK(none.ci_low > 0.0);
 }
 
+TEST_CASE("the exit-time distribution function: k / n at the order statistics, censored runs counted in n")
+{
+  // Ties make one step; without censored runs F is the ordinary empirical distribution function.
+  const auto plain = exit_time_cdf({3.0, 1.0, 2.0, 2.0});
+  REQUIRE(plain.size() == 3);
+  const double t_plain[] = {1.0, 2.0, 3.0}, f_plain[] = {0.25, 0.75, 1.0};
+  for (std::size_t k = 0; k < 3; ++k) {
+    CHECK(plain[k].t == t_plain[k]);
+    CHECK(plain[k].cdf == doctest::Approx(f_plain[k]).epsilon(1e-15));
+  }
+  // Two runs still inside at the horizon: the fractions are of all six runs, and F stays below 1.
+  const auto censored = exit_time_cdf({2.0, 1.0, 3.0, 2.0}, 2, 10.0);
+  REQUIRE(censored.size() == 3);
+  const double f_censored[] = {1.0 / 6.0, 3.0 / 6.0, 4.0 / 6.0};
+  for (std::size_t k = 0; k < 3; ++k) {
+    CHECK(censored[k].t == t_plain[k]);
+    CHECK(censored[k].cdf == doctest::Approx(f_censored[k]).epsilon(1e-14));
+  }
+  CHECK(exit_time_cdf({}, 3, 1.0).empty());
+}
+
 TEST_CASE("bias fit: E[tau_N] = tau_inf + b / N recovers b and the spread sigma, and rejects a wrong b")
 {
   Draws d(4);
