@@ -6,6 +6,7 @@
 #include <array>
 #include <functional>
 #include <optional>
+#include <string>
 #include <vector>
 
 #include "model/memory_region.hpp"
@@ -21,8 +22,11 @@ namespace stf::solver {
 /// crossed observable's estimate implies (first order in the perturbation of the crossing of
 /// `region`'s threshold): three exit times can agree by chance while the observable that defines
 /// them has not converged.
+///
+/// `safety` is Roache's factor of the grid convergence index: 1.25 where the scheme's order is
+/// verified (three resolutions in the asymptotic range), 3 where it is not.
 AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, double tolerance, double order,
-                                 const model::MemoryRegion& region);
+                                 const model::MemoryRegion& region, double safety = 1.25);
 
 /// The error of an exit time implied by errors of the observables: at the exit tau of `s`, the
 /// thresholds of `region` crossed over the sample interval that holds tau, each giving
@@ -38,8 +42,13 @@ struct RefinementLimits {
   int max_level = 12;
   double wall_budget_seconds = 120.0;  // no level after the first is started that is predicted to end beyond it
   double nominal_order = 2.0;
+  double safety = 1.25;                // Roache's factor (estimate_accuracy)
   double cost_ratio = 4.0;             // a level's wall time over the previous one's (the budget's prediction)
 };
+
+/// The limits solve() uses for a scheme ("characteristic" or "muscl"): its nominal order, its cost
+/// ratio and, for MUSCL, at most five refinements of the case's mesh.
+RefinementLimits refinement_limits(const std::string& scheme);
 
 /// Runs `run_level(0), run_level(1), ...` (each a collective solve) until converged or a limit is
 /// reached; returns the finest solution with its AccuracyReport. An interrupted level ends the

@@ -14,7 +14,7 @@ namespace stf::solver {
 
 Solution solve(const model::Case& c, const SolveOptions& options, MPI_Comm comm)
 {
-  RefinementLimits limits;
+  const RefinementLimits limits = refinement_limits(c.solver.scheme);
   if (c.solver.scheme == "characteristic") {
     auto run_level = [&](int level) {
       const CharacteristicResolution r = characteristic_resolution(c, level);
@@ -27,8 +27,6 @@ Solution solve(const model::Case& c, const SolveOptions& options, MPI_Comm comm)
                                  r.rows_per_unit_c);
       return s;
     };
-    limits.nominal_order = 2.0;
-    limits.cost_ratio = 4.0;  // twice the steps, twice the cells
     return refine_to_tolerance(run_level, c.solver.tolerance.value_or(model::SolverSettings::default_tolerance),
                                c.region, limits, options.stop, comm);
   }
@@ -45,12 +43,6 @@ Solution solve(const model::Case& c, const SolveOptions& options, MPI_Comm comm)
     s.resolution = fmt::format("mesh {} x {}", g.cells_u(), g.cells_c());
     return s;
   };
-  // Second order where the density is smooth, first order at the reset front and in the calcium
-  // jump that does not land on a row (observed 1.1 on cases/constant_rate.toml's mean calcium): an
-  // apparent order above 1 is not trusted to shrink the estimate.
-  limits.nominal_order = 1.0;
-  limits.cost_ratio = 8.0;  // four times the cells, twice the steps (CFL)
-  limits.max_level = 5;
   return refine_to_tolerance(run_level, *c.solver.tolerance, c.region, limits, options.stop, comm);
 }
 

@@ -54,9 +54,9 @@ struct AccuracyLevel {
 };
 
 /// What the refinement estimated: for the exit time and for each observable (sup over the sample
-/// times), the error of the finest level, 1.25 |q_L - q_{L-1}| / (2^p - 1) with the observed order p
-/// (clamped to [0.5, 2]: a higher apparent order is not trusted to shrink the estimate; 1.25 is
-/// Roache's safety factor).
+/// times), the error of the finest level, Fs |q_L - q_{L-1}| / (2^p - 1) with the observed order p
+/// (clamped to [0.5, nominal order]: a higher apparent order is not trusted to shrink the estimate;
+/// Fs is Roache's safety factor; see solver/accuracy_control.hpp).
 struct AccuracyReport {
   double tolerance = 0.0;
   bool converged = false;                 // every estimate below tolerance (relative)
