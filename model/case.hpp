@@ -69,6 +69,10 @@ struct ReportSettings {
   std::vector<long> exit_neurons;
   double exit_precision = 1e-3;
   double exit_budget = 20.0;                 // seconds per size
+  // How long the exit-law replicas run (at least time.end; read as time.end when absent): a
+  // metastable network's mean exit time can be far beyond the horizon the limit and the particles'
+  // observables need.
+  double exit_horizon = 0.0;
 
   bool operator==(const ReportSettings&) const = default;
 };

@@ -315,6 +315,7 @@ void read_report(std::optional<TableReader> t, Case& c, bool used)
   ReportSettings& r = c.report;
   r.times = {c.time.end / 4.0, c.time.end / 2.0, 3.0 * c.time.end / 4.0};
   r.exit_neurons = r.neurons;
+  r.exit_horizon = c.time.end;
   if (!t) return;
   r.mesh_levels = t->integer_or("mesh_levels", r.mesh_levels);
   if (r.mesh_levels < 2 || r.mesh_levels > 8) throw t->error("mesh_levels", "must be between 2 and 8");
@@ -338,6 +339,9 @@ void read_report(std::optional<TableReader> t, Case& c, bool used)
   }
   r.exit_precision = t->positive("exit_precision", t->number_or("exit_precision", r.exit_precision));
   r.exit_budget = t->positive("exit_budget", t->number_or("exit_budget", r.exit_budget));
+  r.exit_horizon = t->positive("exit_horizon", t->number_or("exit_horizon", r.exit_horizon));
+  if (used && !(r.exit_horizon >= c.time.end))
+    throw t->error("exit_horizon", fmt::format("must be at least time.end = {} (read by stf report only)", c.time.end));
   t->finish();
 }
 

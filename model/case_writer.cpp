@@ -158,6 +158,7 @@ std::string to_toml(const Case& c)
   line(fmt::format("exit_neurons = {}", list(c.report.exit_neurons)));
   line(fmt::format("exit_precision = {}", c.report.exit_precision));
   line(fmt::format("exit_budget = {}", c.report.exit_budget));
+  line(fmt::format("exit_horizon = {}", number(c.report.exit_horizon)));
   line("");
   line("[reduce]");
   line(fmt::format("abs_tol = {}", number(c.reduce.abs_tol)));

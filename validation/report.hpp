@@ -35,6 +35,7 @@ struct ReportSizes {
   std::vector<long> exit_neurons;           // the exit-time law's sizes
   double exit_precision = 1e-3;             // standard error asked of each mean exit time
   double exit_budget = 20.0;                // wall seconds per size
+  double exit_horizon = 0.0;                // how long the exit-law replicas run (>= the case's time.end)
   double limit_tolerance = 1e-4;            // relative error asked of the error-barred limit
   bool quick = false;
 };

@@ -318,7 +318,8 @@ std::string report_html(const ReportData& d, const std::vector<FigureFile>& figu
     h += "<h2>The exit-time law at finite N</h2>\n<p>Replicas that report only their exit time (each stops "
          "at its exit, found between events), as many per size as a standard error of " +
          g(d.sizes.exit_precision) + " on the mean asks, within " + g(d.sizes.exit_budget) +
-         " s per size. Runs still inside the region at the horizon are censored: counted, and the mean "
+         " s per size, each run to the horizon " + g(d.sizes.exit_horizon) +
+         " (report.exit_horizon). Runs still inside the region at the horizon are censored: counted, and the mean "
          "is then the exponential maximum-likelihood one (total time on test / exits, chi-square interval). "
          "Limit exit time tau_inf: <b>" + g(law.tau_inf) + "</b>. Tests at level " + g(law.test_level) +
          "; intervals at " + g(100.0 * law.level) + "%.</p>\n";

@@ -201,6 +201,7 @@ json report_json(const ReportData& d, const std::vector<FigureFile>& figures)
   j["settings"]["exit_neurons"] = d.sizes.exit_neurons;
   j["settings"]["exit_precision"] = d.sizes.exit_precision;
   j["settings"]["exit_budget"] = d.sizes.exit_budget;
+  j["settings"]["exit_horizon"] = d.sizes.exit_horizon;
   {
     const WorkPrecision w = work_precision(d);
     auto points = [&](const std::vector<WorkPrecisionPoint>& v) {

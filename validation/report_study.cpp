@@ -23,6 +23,7 @@ ReportSizes report_sizes(const model::Case& c, bool quick)
   s.exit_neurons = c.report.exit_neurons;
   s.exit_precision = c.report.exit_precision;
   s.exit_budget = c.report.exit_budget;
+  s.exit_horizon = std::max(c.report.exit_horizon, c.time.end);
   // Well below the particles' standard errors: at N = 10^5 the memory case's exit time has a
   // standard error near 1.4e-3 (3e-4 relative); 1e-4 puts the limit's error bar an order below.
   s.limit_tolerance = std::min(c.solver.tolerance.value_or(model::SolverSettings::default_tolerance), 1e-4);
@@ -38,6 +39,7 @@ ReportSizes report_sizes(const model::Case& c, bool quick)
     s.replicas = 12;
     s.exit_neurons = {10, 20, 40};
     s.exit_budget = 0.5;
+    s.exit_horizon = c.time.end;
     s.limit_tolerance = 1e-3;
   }
   return s;
@@ -120,12 +122,15 @@ ReportData run_report_studies(const model::Case& c, const ReportOptions& options
   es.budget_seconds = data.sizes.exit_budget;
   es.seed = c.particles.seed;
   es.stop = options.stop;
-  say(fmt::format("exit-time law: N = {}, standard error {} within {} s per size", fmt::join(es.neurons, ", "),
-                  es.precision, es.budget_seconds));
+  say(fmt::format("exit-time law: N = {}, standard error {} within {} s per size, horizon {}",
+                  fmt::join(es.neurons, ", "), es.precision, es.budget_seconds, data.sizes.exit_horizon));
   // The limit's error bar enters the bias fit as the uncertainty of tau_inf.
   double tau_inf_sigma = reference_error;
   MPI_Bcast(&tau_inf_sigma, 1, MPI_DOUBLE, 0, comm);
-  data.exit_law = run_exit_law_study(data.study_case, es, has_exit ? std::optional<double>(tau_inf) : std::nullopt,
+  // The replicas run to the exit horizon; the limit's exit (or its absence) is over time.end.
+  model::Case exit_case = data.study_case;
+  exit_case.time.end = data.sizes.exit_horizon;
+  data.exit_law = run_exit_law_study(exit_case, es, has_exit ? std::optional<double>(tau_inf) : std::nullopt,
                                      tau_inf_sigma, comm);
   for (const auto& r : data.exit_law.runs)
     say(fmt::format("  N = {}: {} replicas, {:.2f} s{}", r.neurons, r.replicas, r.wall_seconds,

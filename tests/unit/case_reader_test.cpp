@@ -367,3 +367,19 @@ TEST_CASE("a section's times are checked against time.end only by the commands t
                                        SectionsUsed{.solver = false, .report = false}),
                   InputError);
 }
+
+TEST_CASE("report.exit_horizon: time.end when absent, at least time.end for stf report, read back as written")
+{
+  const Case plain = read_case_text(minimal, "t.toml", {});
+  CHECK(plain.report.exit_horizon == plain.time.end);
+  const std::string text = minimal + "[report]\nexit_horizon = 400.0\n";
+  const Case longer = read_case_text(text, "t.toml", {});
+  CHECK(longer.report.exit_horizon == 400.0);
+  CHECK(read_case_text(to_toml(longer), "case.toml", {}).report == longer.report);
+  // Shorter than the horizon of the limit: refused where [report] is read, at its key.
+  const InputError shorter = error_of(minimal + "[report]\nexit_horizon = 0.5\n", {});
+  CHECK(shorter.key() == "report.exit_horizon");
+  CHECK_NOTHROW((void)read_case_text(minimal + "[report]\nexit_horizon = 0.5\n", "t.toml", {},
+                                     SectionsUsed{.solver = true, .report = false}));
+  CHECK(error_of(minimal + "[report]\nexit_horizon = -1.0\n", {}).key() == "report.exit_horizon");
+}
