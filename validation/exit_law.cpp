@@ -18,7 +18,8 @@ std::string to_string(ExitRegime r)
 
 namespace {
 
-ExitLawLevel analyse_level(const ExitSample& s, std::optional<double> tau_inf, double level, double test_level)
+ExitLawLevel analyse_level(const ExitSample& s, std::optional<double> tau_inf, std::optional<double> settle,
+                           double level, double test_level)
 {
   ExitLawLevel l;
   l.neurons = s.neurons;
@@ -36,10 +37,19 @@ ExitLawLevel analyse_level(const ExitSample& s, std::optional<double> tau_inf, d
     l.mean = censored_exponential_mean(time, exited, level);
   }
   if (l.exited >= 2) l.spread = scaled_spread(s.exits, static_cast<double>(s.neurons), level);
-  if (l.exited >= 8 && l.summary->std > 0.0) {
-    l.normality = anderson_darling_normal(s.exits);
-    l.exponential = ks_exponential_censored(s.exits, s.censored, s.horizon);
+  // The exponential test: of the whole exit times, or (no limit exit, a settle time) of the time
+  // beyond the settle time of the runs still inside then.
+  std::vector<double> tested = s.exits;
+  double tested_horizon = s.horizon;
+  if (!tau_inf && settle && *settle < s.horizon) {
+    tested.clear();
+    for (double t : s.exits)
+      if (t > *settle) tested.push_back(t - *settle);
+      else ++l.early_exits;
+    tested_horizon = s.horizon - *settle;
   }
+  if (l.exited >= 8 && l.summary->std > 0.0) l.normality = anderson_darling_normal(s.exits);
+  if (tested.size() >= 8) l.exponential = ks_exponential_censored(tested, s.censored, tested_horizon);
   if (tau_inf)
     for (double t : s.exits) l.standardised.push_back(std::sqrt(static_cast<double>(s.neurons)) * (t - *tau_inf));
 
@@ -47,13 +57,17 @@ ExitLawLevel analyse_level(const ExitSample& s, std::optional<double> tau_inf, d
   if (!l.exponential) {
     l.reason = fmt::format("{} exits: too few to test the law", l.exited);
   } else if (!tau_inf) {
+    const std::string tested_what =
+        settle ? fmt::format("the time beyond the limit's settle time {:.4g} ({} early exits before it)", *settle,
+                             l.early_exits)
+               : std::string("tau");
     if (l.exponential->p_value >= test_level) {
       l.regime = ExitRegime::metastable;
-      l.reason = fmt::format("the limit does not exit; tau / mean passes KS against Exp(1) (p = {:.3g})",
-                             l.exponential->p_value);
+      l.reason = fmt::format("the limit does not exit; {} over its mean passes KS against Exp(1) (p = {:.3g})",
+                             tested_what, l.exponential->p_value);
     } else {
-      l.reason = fmt::format("the limit does not exit, but tau / mean fails KS against Exp(1) (p = {:.3g})",
-                             l.exponential->p_value);
+      l.reason = fmt::format("the limit does not exit, but {} over its mean fails KS against Exp(1) (p = {:.3g})",
+                             tested_what, l.exponential->p_value);
     }
   } else if (l.censored == 0 && l.exponential->p_value < test_level) {
     l.regime = ExitRegime::deterministic;
@@ -81,14 +95,15 @@ bool in_growth_fit(const ExitLawLevel& l)
 }
 
 ExitLaw analyse_exit_law(const std::vector<ExitSample>& samples, std::optional<double> tau_inf, double tau_inf_sigma,
-                         double level, double test_level)
+                         double level, double test_level, std::optional<double> settle_time)
 {
   ExitLaw law;
   law.tau_inf = tau_inf;
+  if (!tau_inf) law.settle_time = settle_time;
   law.tau_inf_sigma = tau_inf_sigma;
   law.level = level;
   law.test_level = test_level;
-  for (const auto& s : samples) law.levels.push_back(analyse_level(s, tau_inf, level, test_level));
+  for (const auto& s : samples) law.levels.push_back(analyse_level(s, tau_inf, law.settle_time, level, test_level));
 
   std::vector<double> n, mean, err;
   for (const auto& l : law.levels)
@@ -119,6 +134,20 @@ ExitLaw analyse_exit_law(const std::vector<ExitSample>& samples, std::optional<d
     }
   if (n.size() >= 3) law.growth = fit_log_mean_growth(n, mean, err, level);
   return law;
+}
+
+std::optional<double> settle_time(const std::vector<double>& times, const std::vector<std::vector<double>>& series,
+                                  double relative)
+{
+  if (times.empty() || series.empty()) return std::nullopt;
+  std::size_t first = 0;  // the first sample from which every series stays near its last value
+  for (const auto& q : series) {
+    if (q.size() != times.size() || !(q.back() != 0.0)) return std::nullopt;
+    std::size_t k = q.size();
+    while (k > 0 && std::fabs(q[k - 1] - q.back()) <= relative * std::fabs(q.back())) --k;
+    first = std::max(first, k);
+  }
+  return times[std::min(first, times.size() - 1)];
 }
 
 }  // namespace stf::validation

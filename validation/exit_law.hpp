@@ -35,6 +35,7 @@ struct ExitLawLevel {
   /// KS of tau / mean against Exp(1) (>= 8 exits; with censored runs, against the exponential law
   /// conditioned on an exit before the horizon, ks_exponential_censored)
   std::optional<GoodnessOfFit> exponential;
+  long early_exits = 0;                    // exits before ExitLaw::settle_time (left out of the exponential test)
   std::vector<double> standardised;        // sqrt(N) (tau - tau_inf), when tau_inf is finite
   ExitRegime regime = ExitRegime::undetermined;
   std::string reason;                      // why that regime, in words
@@ -42,6 +43,7 @@ struct ExitLawLevel {
 
 struct ExitLaw {
   std::optional<double> tau_inf;           // the limit's exit time (none: no exit before the horizon)
+  std::optional<double> settle_time;       // when the limit has settled on its active state (no exit)
   double tau_inf_sigma = 0.0;
   double level = 0.95;                     // of every interval
   double test_level = 0.01;                // of the normality and exponential tests
@@ -59,7 +61,19 @@ bool in_growth_fit(const ExitLawLevel& l);
 /// The analysis (pure). Sizes in increasing N. The bias fit needs tau_inf and two sizes
 /// (in_bias_fit), the spread fit tau_inf and three; the growth fit uses the censored
 /// maximum-likelihood means and needs three sizes (in_growth_fit).
+///
+/// Metastability is memorylessness once the network has settled: where the limit does not exit and
+/// `settle_time` t_s is given, the exponential test is of tau - t_s over the runs still inside at
+/// t_s (censored at horizon - t_s). The exits before t_s (a small network that fails before it
+/// settles on the active state, whose fraction falls with N) are counted as early exits.
 ExitLaw analyse_exit_law(const std::vector<ExitSample>& samples, std::optional<double> tau_inf,
-                         double tau_inf_sigma = 0.0, double level = 0.95, double test_level = 0.01);
+                         double tau_inf_sigma = 0.0, double level = 0.95, double test_level = 0.01,
+                         std::optional<double> settle_time = std::nullopt);
+
+/// The first sample time after which every series stays within `relative` of its last value (the
+/// limit has settled on a stationary state); none if the last value is 0 for a series or the
+/// series are empty.
+std::optional<double> settle_time(const std::vector<double>& times, const std::vector<std::vector<double>>& series,
+                                  double relative = 1e-2);
 
 }  // namespace stf::validation

@@ -24,7 +24,7 @@ void collect(const particles::EnsembleResult& r, ExitSample& sample)
 }  // namespace
 
 ExitLawStudy run_exit_law_study(const model::Case& c, const ExitLawSettings& s, std::optional<double> tau_inf,
-                                double tau_inf_sigma, MPI_Comm comm)
+                                double tau_inf_sigma, std::optional<double> settle_time, MPI_Comm comm)
 {
   int rank = 0;
   MPI_Comm_rank(comm, &rank);
@@ -86,7 +86,7 @@ ExitLawStudy run_exit_law_study(const model::Case& c, const ExitLawSettings& s, 
     study.runs.push_back({n, s.pilot_replicas + more, seconds, reached});
     samples.push_back(std::move(sample));
   }
-  if (rank == 0) study.law = analyse_exit_law(samples, tau_inf, tau_inf_sigma);
+  if (rank == 0) study.law = analyse_exit_law(samples, tau_inf, tau_inf_sigma, 0.95, 0.01, settle_time);
   return study;
 }
 

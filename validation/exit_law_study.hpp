@@ -37,8 +37,9 @@ struct ExitLawStudy {
 /// Runs the sizes (collective over `comm`; the result is complete on rank 0). For each size a pilot
 /// of `pilot_replicas` replicas estimates the spread and the cost of one replica; then replicas are
 /// added up to (sd / precision)^2 (for censored runs: (mean / precision)^2 / exits fraction), within
-/// the budget. tau_inf is the limit's exit time (none: it does not exit before time.end).
+/// the budget. tau_inf is the limit's exit time (none: it does not exit before time.end);
+/// settle_time when it has settled on its active state (see analyse_exit_law).
 ExitLawStudy run_exit_law_study(const model::Case& c, const ExitLawSettings& s, std::optional<double> tau_inf,
-                                double tau_inf_sigma, MPI_Comm comm);
+                                double tau_inf_sigma, std::optional<double> settle_time, MPI_Comm comm);
 
 }  // namespace stf::validation

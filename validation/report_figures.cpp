@@ -399,22 +399,35 @@ void exit_standardised_figure(const ExitLaw& law, const FigureFolders& folder, s
                   p_values)));
 }
 
-/// tau / (censored maximum-likelihood mean) for the sizes whose limit does not exit or that are
-/// classified metastable, against Exp(1); and log E[tau_N] against N with its linear fit.
+/// What the exponential test tests, over its censored maximum-likelihood mean, for the sizes whose
+/// limit does not exit or that are classified metastable, against Exp(1): tau, or the time beyond
+/// the limit's settle time t_s of the runs still inside then. And log E[tau_N] against N with its
+/// linear fit.
 void exit_exponential_figures(const ExitLaw& law, const FigureFolders& folder, std::vector<FigureFile>& figs)
 {
-  CurveFigure f{"scaled exit times", "tau / E[tau_N]", "distribution function", {}, false, "below"};
+  const double t_s = law.settle_time.value_or(0.0);
+  const std::string what = law.settle_time ? fmt::format("(tau - {:.4g}) / its mean", t_s) : "tau / E[tau_N]";
+  CurveFigure f{"scaled exit times", what, "distribution function", {}, false, "below"};
   double x_high = 0.0;
   std::string p_values;
   for (const auto& l : law.levels) {
     const bool metastable = l.regime == ExitRegime::metastable || !law.tau_inf;
-    if (!metastable || !l.mean || !std::isfinite(l.mean->mean) || l.exited < 2) continue;
-    const double m = l.mean->mean;
-    std::vector<double> scaled;
-    for (double t : l.exits) scaled.push_back(t / m);
-    const auto steps = exit_time_cdf(scaled, l.censored, l.horizon / m);
-    x_high = std::max(x_high, l.censored > 0 ? l.horizon / m : steps.back().t);
-    f.curves.push_back(cdf_curve(fmt::format("N = {} ({} exits, {} censored)", l.neurons, l.exited, l.censored), steps));
+    if (!metastable || !(l.horizon > t_s)) continue;
+    std::vector<double> beyond;
+    for (double t : l.exits)
+      if (t > t_s) beyond.push_back(t - t_s);
+    if (beyond.size() < 2) continue;
+    // The censored maximum-likelihood mean of the time beyond t_s (total time on test / exits).
+    double on_test = double(l.censored) * (l.horizon - t_s);
+    for (double t : beyond) on_test += t;
+    const double m = on_test / double(beyond.size());
+    for (double& t : beyond) t /= m;
+    const auto steps = exit_time_cdf(beyond, l.censored, (l.horizon - t_s) / m);
+    x_high = std::max(x_high, l.censored > 0 ? (l.horizon - t_s) / m : steps.back().t);
+    f.curves.push_back(cdf_curve(fmt::format("N = {} ({} exits{}, {} censored)", l.neurons, l.exited - l.early_exits,
+                                             law.settle_time ? fmt::format(" after t_s, {} before", l.early_exits) : "",
+                                             l.censored),
+                                 steps));
     p_values += fmt::format("{}N = {}: {}", p_values.empty() ? "" : ", ", l.neurons,
                             l.exponential ? fmt::format("{:.3g}", l.exponential->p_value) : std::string("too few exits"));
   }
@@ -422,11 +435,16 @@ void exit_exponential_figures(const ExitLaw& law, const FigureFolders& folder, s
     f.curves.push_back(sampled_line("Exp(1): 1 - exp(-x)", 0.0, x_high, [](double x) { return -std::expm1(-x); }));
     figs.push_back(plot_curves(
         folder, "exit_scaled_exponential", f,
-        fmt::format("Distribution functions of tau / E[tau_N] (E[tau_N]: the exponential maximum-likelihood mean with "
-                    "the censored runs) for the sizes whose limit does not exit or that are classified metastable, "
-                    "against Exp(1). Kaplan-Meier: runs still inside at the horizon count in the totals, so a curve "
-                    "stops below 1 at horizon / E[tau_N]. Kolmogorov-Smirnov p-values (against the exponential law "
+        fmt::format("Distribution functions of {} (the mean: the exponential maximum-likelihood one with the "
+                    "censored runs) for the sizes whose limit does not exit or that are classified metastable, "
+                    "against Exp(1).{} Kaplan-Meier: runs still inside at the horizon count in the totals, so a curve "
+                    "stops below 1 at the scaled horizon. Kolmogorov-Smirnov p-values (against the exponential law "
                     "conditioned on an exit before the horizon): {}.",
+                    what,
+                    law.settle_time ? fmt::format(" t_s = {:.4g} is when the limit has settled on its active state; the "
+                                                  "runs that exited before it are early exits, left out.",
+                                                  t_s)
+                                    : std::string(),
                     p_values)));
   }
   if (!law.growth) return;

@@ -321,20 +321,26 @@ std::string report_html(const ReportData& d, const std::vector<FigureFile>& figu
          " s per size, each run to the horizon " + g(d.sizes.exit_horizon) +
          " (report.exit_horizon). Runs still inside the region at the horizon are censored: counted, and the mean "
          "is then the exponential maximum-likelihood one (total time on test / exits, chi-square interval). "
-         "Limit exit time tau_inf: <b>" + g(law.tau_inf) + "</b>. Tests at level " + g(law.test_level) +
+         "Limit exit time tau_inf: <b>" + g(law.tau_inf) + "</b>." +
+         (law.settle_time ? " The limit settles on its active state by t = " + g(*law.settle_time) +
+                                " (rate and mean calcium within 1% of their final values): the exponential test is of "
+                                "the time beyond it, over the runs still inside then (the exits before it are early "
+                                "exits, counted)."
+                          : std::string()) +
+         " Tests at level " + g(law.test_level) +
          "; intervals at " + g(100.0 * law.level) + "%.</p>\n";
     std::vector<std::vector<std::string>> rows;
     for (std::size_t i = 0; i < law.levels.size(); ++i) {
       const auto& l = law.levels[i];
       const bool reached = i < d.exit_law.runs.size() && d.exit_law.runs[i].precision_reached;
       rows.push_back({std::to_string(l.neurons), std::to_string(l.replicas) + (reached ? "" : " (budget)"),
-                      std::to_string(l.censored), l.summary ? g(l.summary->mean) + " &plusmn; " + g(l.summary->stderr_) : "&ndash;",
+                      std::to_string(l.censored), std::to_string(l.early_exits), l.summary ? g(l.summary->mean) + " &plusmn; " + g(l.summary->stderr_) : "&ndash;",
                       l.mean ? g(l.mean->mean) + " [" + g(l.mean->ci_low) + ", " + g(l.mean->ci_high) + "]" : "&ndash;",
                       l.spread ? g(l.spread->value) + " [" + g(l.spread->low) + ", " + g(l.spread->high) + "]" : "&ndash;",
                       l.normality ? g(l.normality->p_value) : "&ndash;", l.exponential ? g(l.exponential->p_value) : "&ndash;",
                       esc(to_string(l.regime))});
     }
-    h += table({"N", "replicas", "censored", "mean exit (&plusmn; s.e.)", "censored-ML mean [interval]",
+    h += table({"N", "replicas", "censored", "early exits", "mean exit (&plusmn; s.e.)", "censored-ML mean [interval]",
                 "sqrt(N) sd [interval]", "normality p (AD)", "Exp(1) p (KS)", "regime"},
                rows);
     for (const auto& l : law.levels) h += "<p>N = " + std::to_string(l.neurons) + ": " + esc(l.reason) + ".</p>\n";

@@ -80,6 +80,7 @@ json exit_law_json(const ExitLawStudy& st)
            {"replicas", l.replicas},
            {"exited", l.exited},
            {"censored", l.censored},
+           {"early_exits", l.early_exits},
            {"regime", to_string(l.regime)},
            {"regime_reason", l.reason},
            {"normality_anderson_darling", gof_json(l.normality)},
@@ -102,6 +103,7 @@ json exit_law_json(const ExitLawStudy& st)
   }
   return json{{"tau_inf", number(law.tau_inf)},
               {"tau_inf_sigma", number(law.tau_inf_sigma)},
+              {"settle_time", number(law.settle_time)},
               {"level", law.level},
               {"test_level", law.test_level},
               {"levels", levels},

@@ -130,8 +130,19 @@ ReportData run_report_studies(const model::Case& c, const ReportOptions& options
   // The replicas run to the exit horizon; the limit's exit (or its absence) is over time.end.
   model::Case exit_case = data.study_case;
   exit_case.time.end = data.sizes.exit_horizon;
+  // Without a limit exit: when the limit has settled on its active state (rate and mean calcium
+  // within 1% of their values at time.end; rank 0 has the limit).
+  std::optional<double> settle;
+  if (rank == 0 && !has_exit) {
+    std::vector<double> rate, calcium;
+    for (const auto& o : data.reference.observables) {
+      rate.push_back(o.rate());
+      calcium.push_back(o.mean_calcium());
+    }
+    settle = settle_time(data.reference.times, {rate, calcium});
+  }
   data.exit_law = run_exit_law_study(exit_case, es, has_exit ? std::optional<double>(tau_inf) : std::nullopt,
-                                     tau_inf_sigma, comm);
+                                     tau_inf_sigma, settle, comm);
   for (const auto& r : data.exit_law.runs)
     say(fmt::format("  N = {}: {} replicas, {:.2f} s{}", r.neurons, r.replicas, r.wall_seconds,
                     r.precision_reached ? "" : " (budget reached first)"));

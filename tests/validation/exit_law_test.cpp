@@ -113,3 +113,54 @@ TEST_CASE("metastable regime: exponential exit times with a mean growing like ex
   CHECK(rate <= law.growth->slope_high);
   CHECK(!law.bias.has_value());
 }
+
+TEST_CASE("metastable regime after a settling time: early exits fail the plain test, the test beyond t_s passes")
+{
+  // A network that, with probability 0.08, fails while it settles (an exit uniform on [0, 10]) and
+  // otherwise stays until 10 + Exp(mean); 3000 replicas, censored at 5000. The law of tau / mean is
+  // not Exp(1) (KS rejects at 1%); the time beyond t_s = 10 of the runs still inside is.
+  Draws d(7);
+  const double settle = 10.0, horizon = 5000.0;
+  std::vector<ExitSample> samples;
+  for (long n : {10L, 12L, 14L}) {
+    const double mean = 300.0 * std::exp(0.5 * double(n - 10));
+    ExitSample s{n, {}, 0, horizon};
+    for (int k = 0; k < 3000; ++k) {
+      const double tau = d.uniform() < 0.08 ? settle * d.uniform() : settle + d.exponential(mean);
+      if (tau <= horizon) s.exits.push_back(tau);
+      else ++s.censored;
+    }
+    samples.push_back(s);
+  }
+  const ExitLaw plain = analyse_exit_law(samples, std::nullopt);
+  for (const auto& l : plain.levels) {
+    REQUIRE(l.exponential);
+    CHECK(l.exponential->p_value < 0.01);
+    CHECK(l.regime == ExitRegime::undetermined);
+  }
+  const ExitLaw settled = analyse_exit_law(samples, std::nullopt, 0.0, 0.95, 0.01, settle);
+  REQUIRE(settled.settle_time == settle);
+  for (const auto& l : settled.levels) {
+    CAPTURE(l.neurons);
+    CHECK(l.regime == ExitRegime::metastable);
+    CHECK(l.early_exits > 150);  // about 0.08 x 3000
+    CHECK(l.early_exits < 330);
+  }
+  REQUIRE(settled.growth);
+  CHECK(settled.growth->slope_low < 0.5);
+  // (The censored mean counts the early exits: the growth rate is biased low at small sizes, so its
+  // interval is checked only to be above 0.)
+  CHECK(settled.growth->slope_low > 0.0);
+}
+
+TEST_CASE("settle_time: the first sample after which every series stays within 1% of its last value")
+{
+  const std::vector<double> t{0, 1, 2, 3, 4, 5};
+  CHECK(settle_time(t, {{5.0, 3.0, 1.05, 0.995, 1.0, 1.0}}) == 3.0);  // 1.05 is 5% off, 0.995 within 1%
+  // The latest of the series sets it.
+  CHECK(settle_time(t, {{5.0, 3.0, 1.05, 0.995, 1.0, 1.0}, {0.0, 0.0, 0.0, 0.0, 2.5, 2.5}}) == 4.0);
+  CHECK(settle_time(t, {{1.0, 1.0, 1.0, 1.0, 1.0, 1.0}}) == 0.0);
+  // A series that ends at 0 (the quiet state) or is not sampled with the times has none.
+  CHECK_FALSE(settle_time(t, {{1.0, 1.0, 1.0, 1.0, 1.0, 0.0}}));
+  CHECK_FALSE(settle_time(t, {{1.0, 1.0}}));
+}
