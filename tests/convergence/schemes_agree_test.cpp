@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "../support/files.hpp"
 #include "model/case_reader.hpp"
 #include "solver/accuracy_control.hpp"
 #include "solver/solve.hpp"
@@ -23,15 +24,6 @@
 namespace {
 
 using namespace stf;
-
-std::vector<std::filesystem::path> shipped_cases()
-{
-  std::vector<std::filesystem::path> cases;
-  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(STF_SOURCE_DIR) / "cases"))
-    if (e.path().extension() == ".toml") cases.push_back(e.path());
-  std::sort(cases.begin(), cases.end());
-  return cases;
-}
 
 void check_admissible(const solver::Solution& s)
 {
@@ -47,7 +39,7 @@ void check_admissible(const solver::Solution& s)
 
 TEST_CASE("every shipped case: the two schemes agree within their combined error estimates")
 {
-  const auto cases = shipped_cases();
+  const auto cases = test::shipped_cases();
   REQUIRE(cases.size() >= 9);
   for (const auto& path : cases) {
     CAPTURE(path.filename().string());

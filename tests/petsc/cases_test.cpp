@@ -7,6 +7,7 @@
 #include <filesystem>
 #include <vector>
 
+#include "../support/files.hpp"
 #include "model/case_reader.hpp"
 #include "solver/solve.hpp"
 
@@ -14,9 +15,7 @@ using namespace stf;
 
 TEST_CASE("every shipped case conserves mass to 1e-12 and keeps the density non-negative")
 {
-  std::vector<std::filesystem::path> cases;
-  for (const auto& e : std::filesystem::directory_iterator(std::filesystem::path(STF_SOURCE_DIR) / "cases"))
-    if (e.path().extension() == ".toml") cases.push_back(e.path());
+  const auto cases = test::shipped_cases();
   REQUIRE(!cases.empty());
   int rank = 0;
   MPI_Comm_rank(MPI_COMM_WORLD, &rank);

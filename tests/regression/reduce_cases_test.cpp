@@ -10,18 +10,14 @@
 #include <sstream>
 #include <sys/wait.h>
 
+#include "../support/files.hpp"
+
 namespace fs = std::filesystem;
+using stf::test::read_text;
 using nlohmann::json;
 
 namespace {
 
-std::string read_text(const fs::path& p)
-{
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 int run(const std::string& cmd)
 {

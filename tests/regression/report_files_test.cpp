@@ -14,20 +14,14 @@
 #include <string>
 #include <vector>
 
+#include "../support/files.hpp"
 #include "validation/base64.hpp"
 
 namespace fs = std::filesystem;
+using stf::test::read_text;
 using nlohmann::json;
 
 namespace {
-
-std::string read_text(const fs::path& p)
-{
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string case_name()
 {

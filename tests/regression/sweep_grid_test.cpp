@@ -13,18 +13,14 @@
 #include <string>
 #include <vector>
 
+#include "../support/files.hpp"
+
 namespace fs = std::filesystem;
+using stf::test::read_text;
 using nlohmann::json;
 
 namespace {
 
-std::string read_text(const fs::path& p)
-{
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 /// sweep.csv as rows of named fields (text, as written).
 std::vector<std::map<std::string, std::string>> read_csv(const fs::path& p)

@@ -8,18 +8,11 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-namespace fs = std::filesystem;
-using nlohmann::json;
+#include "../support/files.hpp"
 
-namespace {
-std::string read_text(const fs::path& p)
-{
-  std::ifstream in(p);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-}  // namespace
+namespace fs = std::filesystem;
+using stf::test::read_text;
+using nlohmann::json;
 
 TEST_CASE("the exit time increases with c0 on the memory case (memory curve)")
 {
