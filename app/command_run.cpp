@@ -62,6 +62,10 @@ int run(const RunOptions& options, const AppContext& context)
   if (context.is_root() && !options.quiet && c.solver.scheme == "characteristic") {
     fmt::print("stf run {}: characteristic scheme, refined to a relative error of {:g}, {} rank(s)\n", c.name,
                c.solver.tolerance.value_or(model::SolverSettings::default_tolerance), context.size);
+    // Nothing the user gave is silently ignored: the cells move with the flow, the grid is unused.
+    if (c.mesh.given)
+      fmt::print("  [mesh] is not used by this scheme (it is read by solver.scheme = \"muscl\" and by stf report's "
+                 "density study)\n");
   } else if (context.is_root() && !options.quiet) {
     const mesh::Grid g(c.mesh);
     fmt::print("stf run {}: mesh {} x {} = {} cells over [0, {:.6g}] x [0, {:.6g}] (du = {:.4g} to {:.4g}, dc = {:.4g}), "

@@ -22,10 +22,10 @@ namespace {
 }
 
 /// The case.toml of `c` read back with the same sections must give the same case, field by field.
-/// Three fields are not the case's content and are carried over before the comparison: the file it
-/// came from, the --set arguments (applied, so case.toml has their values), and the auto marks of
-/// the mesh extents (comments in case.toml: the value read back is explicit). The texts written
-/// from both must match too.
+/// Four fields are not the case's content and are carried over before the comparison: the file it
+/// came from, the --set arguments (applied, so case.toml has their values), the auto marks of the
+/// mesh extents (comments in case.toml: the value read back is explicit) and whether the input had
+/// a [mesh] table (case.toml always has one). The texts written from both must match too.
 void check_round_trip(const model::Case& c, model::SectionsUsed used)
 {
   const std::string written = model::to_toml(c);
@@ -41,6 +41,7 @@ void check_round_trip(const model::Case& c, model::SectionsUsed used)
   back.overrides = c.overrides;
   back.mesh.u_max_auto = c.mesh.u_max_auto;
   back.mesh.c_max_auto = c.mesh.c_max_auto;
+  back.mesh.given = c.mesh.given;
   const std::string rewritten = model::to_toml(back);
   if (rewritten != written)
     finding("case.toml does not read back as the same case",

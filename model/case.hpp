@@ -31,6 +31,7 @@ struct MeshSettings {
   long cells_u = 200;           // cells across [0, u_max]
   long cells_per_unit_c = 4;    // m: calcium cells have width 1/m, so a +1 jump shifts exactly m cells
   double stretch = 1.0;         // width of the potential cells at u_max over that at u = 0 (geometric growth; 1: uniform)
+  bool given = false;           // the case (or a --set) has a [mesh] table; not written: case.toml always has one
   long cells_c() const noexcept { return static_cast<long>(c_max * double(cells_per_unit_c) + 0.5); }
 
   bool operator==(const MeshSettings&) const = default;

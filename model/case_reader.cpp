@@ -200,6 +200,7 @@ std::optional<double> read_extent(TableReader& t, std::string_view key)
 void read_mesh(std::optional<TableReader> t, Case& c)
 {
   MeshSettings& m = c.mesh;
+  m.given = t.has_value();
   std::optional<double> u_max, c_max;
   if (t) {
     u_max = read_extent(*t, "u_max");

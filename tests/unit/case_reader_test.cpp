@@ -383,3 +383,10 @@ TEST_CASE("report.exit_horizon: time.end when absent, at least time.end for stf 
                                      SectionsUsed{.solver = true, .report = false}));
   CHECK(error_of(minimal + "[report]\nexit_horizon = -1.0\n", {}).key() == "report.exit_horizon");
 }
+
+TEST_CASE("whether the case had a [mesh] table is known (stf run notes that the characteristic scheme does not use it)")
+{
+  CHECK_FALSE(read_case_text(minimal, "t.toml", {}).mesh.given);
+  CHECK(read_case_text(minimal + "[mesh]\ncells_u = 40\n", "t.toml", {}).mesh.given);
+  CHECK(read_case_text(minimal, "t.toml", {"mesh.cells_u=40"}).mesh.given);
+}
