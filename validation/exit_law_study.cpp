@@ -36,16 +36,31 @@ ExitLawStudy run_exit_law_study(const model::Case& c, const ExitLawSettings& s, 
     o.seed = s.seed;
     o.exit_only = true;
     o.stop = s.stop;
-    o.replicas = s.pilot_replicas;
-    const auto start = std::chrono::steady_clock::now();
-    const particles::EnsembleResult pilot = particles::simulate_ensemble(c, o, comm);
-    const double pilot_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     ExitSample sample{n, {}, 0, c.time.end};
+    const auto start = std::chrono::steady_clock::now();
+    // The pilot: replicas already run (rank 0 decides; every rank must know), or pilot_replicas new ones.
+    long reused = 0;
+    double pilot_seconds = 0.0;
+    if (rank == 0)
+      for (const PriorReplicas& p : s.prior)
+        if (p.sample.neurons == n && p.sample.horizon == c.time.end && p.sample.exits.size() >= 2) {
+          sample = p.sample;
+          reused = static_cast<long>(p.sample.exits.size()) + p.sample.censored;
+          pilot_seconds = p.wall_seconds;
+        }
+    MPI_Bcast(&reused, 1, MPI_LONG, 0, comm);
+    particles::EnsembleResult pilot;
+    if (reused == 0) {
+      o.replicas = s.pilot_replicas;
+      pilot = particles::simulate_ensemble(c, o, comm);
+      pilot_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    }
+    const long pilot_count = reused > 0 ? reused : s.pilot_replicas;
     // Rank 0 decides how many more replicas; every rank must run the same collective ensemble.
     long more = 0;
     bool reached = false;
     if (rank == 0 && !pilot.interrupted) {
-      collect(pilot, sample);
+      if (reused == 0) collect(pilot, sample);
       double wanted = static_cast<double>(s.max_replicas);
       const auto exits = static_cast<double>(sample.exits.size());
       if (sample.censored == 0 && exits >= 2) {
@@ -55,13 +70,13 @@ ExitLawStudy run_exit_law_study(const model::Case& c, const ExitLawSettings& s, 
         // Exponential maximum likelihood: sd of the mean ~ mean / sqrt(exits).
         const double mean = (std::accumulate(sample.exits.begin(), sample.exits.end(), 0.0) +
                              static_cast<double>(sample.censored) * c.time.end) / exits;
-        wanted = std::ceil(mean * mean / (s.precision * s.precision) * static_cast<double>(s.pilot_replicas) / exits);
+        wanted = std::ceil(mean * mean / (s.precision * s.precision) * static_cast<double>(pilot_count) / exits);
       }
-      const double per_replica = pilot_seconds / static_cast<double>(s.pilot_replicas);
+      const double per_replica = pilot_seconds / static_cast<double>(pilot_count);
       const double affordable = per_replica > 0.0 ? s.budget_seconds / per_replica : static_cast<double>(s.max_replicas);
       const double total = std::min({wanted, affordable, static_cast<double>(s.max_replicas)});
       reached = wanted <= std::min(affordable, static_cast<double>(s.max_replicas));
-      more = std::max(0L, static_cast<long>(total) - s.pilot_replicas);
+      more = std::max(0L, static_cast<long>(total) - pilot_count);
     }
     int interrupted = pilot.interrupted ? 1 : 0;
     MPI_Bcast(&interrupted, 1, MPI_INT, 0, comm);
@@ -71,7 +86,7 @@ ExitLawStudy run_exit_law_study(const model::Case& c, const ExitLawSettings& s, 
     }
     MPI_Bcast(&more, 1, MPI_LONG, 0, comm);
     if (more > 0) {
-      o.first_replica = s.pilot_replicas;
+      o.first_replica = pilot_count;
       o.replicas = more;
       const particles::EnsembleResult rest = particles::simulate_ensemble(c, o, comm);
       int stopped = rest.interrupted ? 1 : 0;
@@ -83,7 +98,7 @@ ExitLawStudy run_exit_law_study(const model::Case& c, const ExitLawSettings& s, 
       if (rank == 0) collect(rest, sample);
     }
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    study.runs.push_back({n, s.pilot_replicas + more, seconds, reached});
+    study.runs.push_back({n, pilot_count + more, reused, seconds, reached});
     samples.push_back(std::move(sample));
   }
   if (rank == 0) study.law = analyse_exit_law(samples, tau_inf, tau_inf_sigma, 0.95, 0.01, settle_time);

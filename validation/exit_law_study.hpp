@@ -12,6 +12,14 @@
 
 namespace stf::validation {
 
+/// Replicas 0 .. replicas-1 of one size already run with the same seed and horizon (the report's
+/// particle study): their exit times are those an exit-only run would find (exits at event
+/// resolution), so they stand for the pilot instead of being run again.
+struct PriorReplicas {
+  ExitSample sample;             // neurons, exits, censored, horizon
+  double wall_seconds = 0.0;     // what they cost (full runs: an upper bound for exit-only ones)
+};
+
 struct ExitLawSettings {
   std::vector<long> neurons;     // increasing
   double precision = 1e-3;       // standard error asked of each mean exit time
@@ -20,10 +28,12 @@ struct ExitLawSettings {
   long max_replicas = 100000;
   std::uint64_t seed = 1;
   const std::atomic<bool>* stop = nullptr;
+  std::vector<PriorReplicas> prior;  // read on rank 0
 };
 
 struct ExitLawRun {
   long neurons = 0, replicas = 0;
+  long reused = 0;                 // of them, replicas of ExitLawSettings::prior
   double wall_seconds = 0.0;
   bool precision_reached = false;  // else the budget (or max_replicas) set the count
 };

@@ -316,7 +316,8 @@ std::string report_html(const ReportData& d, const std::vector<FigureFile>& figu
   {
     const ExitLaw& law = d.exit_law.law;
     h += "<h2>The exit-time law at finite N</h2>\n<p>Replicas that report only their exit time (each stops "
-         "at its exit, found between events), as many per size as a standard error of " +
+         "at its exit, found between events; the particle study's replicas of a size, same seed and horizon, "
+         "count as its first ones), as many per size as a standard error of " +
          g(d.sizes.exit_precision) + " on the mean asks, within " + g(d.sizes.exit_budget) +
          " s per size, each run to the horizon " + g(d.sizes.exit_horizon) +
          " (report.exit_horizon). Runs still inside the region at the horizon are censored: counted, and the mean "
@@ -333,7 +334,10 @@ std::string report_html(const ReportData& d, const std::vector<FigureFile>& figu
     for (std::size_t i = 0; i < law.levels.size(); ++i) {
       const auto& l = law.levels[i];
       const bool reached = i < d.exit_law.runs.size() && d.exit_law.runs[i].precision_reached;
-      rows.push_back({std::to_string(l.neurons), std::to_string(l.replicas) + (reached ? "" : " (budget)"),
+      const long reused = i < d.exit_law.runs.size() ? d.exit_law.runs[i].reused : 0;
+      rows.push_back({std::to_string(l.neurons),
+                      std::to_string(l.replicas) + (reused > 0 ? " (" + std::to_string(reused) + " reused)" : "") +
+                          (reached ? "" : " (budget)"),
                       std::to_string(l.censored), std::to_string(l.early_exits), l.summary ? g(l.summary->mean) + " &plusmn; " + g(l.summary->stderr_) : "&ndash;",
                       l.mean ? g(l.mean->mean) + " [" + g(l.mean->ci_low) + ", " + g(l.mean->ci_high) + "]" : "&ndash;",
                       l.spread ? g(l.spread->value) + " [" + g(l.spread->low) + ", " + g(l.spread->high) + "]" : "&ndash;",

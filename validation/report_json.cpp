@@ -98,6 +98,7 @@ json exit_law_json(const ExitLawStudy& st)
     if (i < st.runs.size()) {
       j["wall_seconds"] = number(st.runs[i].wall_seconds);
       j["precision_reached"] = st.runs[i].precision_reached;
+      j["replicas_from_particle_study"] = st.runs[i].reused;
     }
     levels.push_back(j);
   }

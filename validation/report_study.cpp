@@ -122,6 +122,12 @@ ReportData run_report_studies(const model::Case& c, const ReportOptions& options
   es.budget_seconds = data.sizes.exit_budget;
   es.seed = c.particles.seed;
   es.stop = options.stop;
+  // The particle study's replicas (same seed, replicas 0, 1, ...) stand for the pilot of their size.
+  for (const auto& l : data.particles.levels) {
+    PriorReplicas p{{l.neurons, l.exit.values, l.exit.replicas - l.exit.exited, data.study_case.time.end},
+                    l.wall_seconds};
+    es.prior.push_back(std::move(p));
+  }
   say(fmt::format("exit-time law: N = {}, standard error {} within {} s per size, horizon {}",
                   fmt::join(es.neurons, ", "), es.precision, es.budget_seconds, data.sizes.exit_horizon));
   // The limit's error bar enters the bias fit as the uncertainty of tau_inf.
@@ -144,7 +150,8 @@ ReportData run_report_studies(const model::Case& c, const ReportOptions& options
   data.exit_law = run_exit_law_study(exit_case, es, has_exit ? std::optional<double>(tau_inf) : std::nullopt,
                                      tau_inf_sigma, settle, comm);
   for (const auto& r : data.exit_law.runs)
-    say(fmt::format("  N = {}: {} replicas, {:.2f} s{}", r.neurons, r.replicas, r.wall_seconds,
+    say(fmt::format("  N = {}: {} replicas{}, {:.2f} s{}", r.neurons, r.replicas,
+                    r.reused > 0 ? fmt::format(" ({} from the particle study)", r.reused) : "", r.wall_seconds,
                     r.precision_reached ? "" : " (budget reached first)"));
   data.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   data.interrupted = data.exit_law.interrupted;

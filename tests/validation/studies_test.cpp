@@ -9,6 +9,8 @@
 
 #include "model/case_reader.hpp"
 #include "model/input_error.hpp"
+#include "particles/ensemble.hpp"
+#include "validation/exit_law_study.hpp"
 #include "validation/limit_reference.hpp"
 #include "validation/mesh_study.hpp"
 #include "validation/particle_study.hpp"
@@ -191,4 +193,45 @@ TEST_CASE("a report asked to stop ends after the mesh study, marked interrupted,
   const ReportData whole = run_report_studies(c, o, PETSC_COMM_WORLD);
   CHECK_FALSE(whole.interrupted);
   CHECK_FALSE(whole.particles.levels.empty());
+}
+
+TEST_CASE("the exit-law study reuses replicas already run: the same exit times as running them again")
+{
+  // Replicas 0..23 of the memory case at N = 40, run whole (as the particle study runs them), stand
+  // for the pilot; the exit-only pilot of the same seed finds the same exits, to the last bit.
+  const model::Case c = model::read_case(std::string(STF_SOURCE_DIR) + "/cases/memory.toml", {"time.end=8"});
+  particles::SimulationOptions whole;
+  whole.neurons = 40;
+  whole.replicas = 24;
+  whole.seed = 3;
+  const auto ensemble = particles::simulate_ensemble(c, whole, PETSC_COMM_WORLD);
+  PriorReplicas prior{{40, {}, 0, c.time.end}, 1.0};
+  for (const auto& r : ensemble.replicas) {
+    if (r.exit_time) prior.sample.exits.push_back(*r.exit_time);
+    else ++prior.sample.censored;
+  }
+  ExitLawSettings s;
+  s.neurons = {40};
+  s.precision = 1e9;  // the pilot is enough: no further replicas
+  s.pilot_replicas = 24;
+  s.seed = 3;
+  const ExitLawStudy fresh = run_exit_law_study(c, s, std::nullopt, 0.0, std::nullopt, PETSC_COMM_WORLD);
+  s.prior = {prior};
+  const ExitLawStudy reused = run_exit_law_study(c, s, std::nullopt, 0.0, std::nullopt, PETSC_COMM_WORLD);
+  int rank = 0;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  if (rank != 0) return;
+  REQUIRE(fresh.runs.size() == 1);
+  REQUIRE(reused.runs.size() == 1);
+  CHECK(fresh.runs[0].reused == 0);
+  CHECK(reused.runs[0].reused == 24);
+  CHECK(reused.runs[0].replicas == 24);
+  REQUIRE(fresh.law.levels.size() == 1);
+  REQUIRE(reused.law.levels.size() == 1);
+  CHECK(prior.sample.exits.size() >= 20);
+  CHECK(fresh.law.levels[0].exits == prior.sample.exits);
+  CHECK(reused.law.levels[0].exits == prior.sample.exits);
+  // A prior of another horizon is not reused.
+  s.prior[0].sample.horizon = 2.0 * c.time.end;
+  CHECK(run_exit_law_study(c, s, std::nullopt, 0.0, std::nullopt, PETSC_COMM_WORLD).runs[0].reused == 0);
 }
