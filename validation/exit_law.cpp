@@ -39,17 +39,18 @@ ExitLawLevel analyse_level(const ExitSample& s, std::optional<double> tau_inf, s
   if (l.exited >= 2) l.spread = scaled_spread(s.exits, static_cast<double>(s.neurons), level);
   // The exponential test: of the whole exit times, or (no limit exit, a settle time) of the time
   // beyond the settle time of the runs still inside then.
-  std::vector<double> tested = s.exits;
-  double tested_horizon = s.horizon;
+  l.tested_exits = s.exits;
+  l.tested_horizon = s.horizon;
   if (!tau_inf && settle && *settle < s.horizon) {
-    tested.clear();
+    l.tested_exits.clear();
     for (double t : s.exits)
-      if (t > *settle) tested.push_back(t - *settle);
+      if (t > *settle) l.tested_exits.push_back(t - *settle);
       else ++l.early_exits;
-    tested_horizon = s.horizon - *settle;
+    l.tested_horizon = s.horizon - *settle;
   }
   if (l.exited >= 8 && l.summary->std > 0.0) l.normality = anderson_darling_normal(s.exits);
-  if (tested.size() >= 8) l.exponential = ks_exponential_censored(tested, s.censored, tested_horizon);
+  if (l.tested_exits.size() >= 8)
+    l.exponential = ks_exponential_censored(l.tested_exits, s.censored, l.tested_horizon);
   if (tau_inf)
     for (double t : s.exits) l.standardised.push_back(std::sqrt(static_cast<double>(s.neurons)) * (t - *tau_inf));
 

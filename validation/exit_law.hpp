@@ -36,6 +36,10 @@ struct ExitLawLevel {
   /// conditioned on an exit before the horizon, ks_exponential_censored)
   std::optional<GoodnessOfFit> exponential;
   long early_exits = 0;                    // exits before ExitLaw::settle_time (left out of the exponential test)
+  // What the exponential test tests (with the censored runs): the exits, or their time beyond the
+  // settle time, and the horizon on that clock.
+  std::vector<double> tested_exits;
+  double tested_horizon = 0.0;
   std::vector<double> standardised;        // sqrt(N) (tau - tau_inf), when tau_inf is finite
   ExitRegime regime = ExitRegime::undetermined;
   std::string reason;                      // why that regime, in words

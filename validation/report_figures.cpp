@@ -412,18 +412,15 @@ void exit_exponential_figures(const ExitLaw& law, const FigureFolders& folder, s
   std::string p_values;
   for (const auto& l : law.levels) {
     const bool metastable = l.regime == ExitRegime::metastable || !law.tau_inf;
-    if (!metastable || !(l.horizon > t_s)) continue;
-    std::vector<double> beyond;
-    for (double t : l.exits)
-      if (t > t_s) beyond.push_back(t - t_s);
-    if (beyond.size() < 2) continue;
-    // The censored maximum-likelihood mean of the time beyond t_s (total time on test / exits).
-    double on_test = double(l.censored) * (l.horizon - t_s);
-    for (double t : beyond) on_test += t;
-    const double m = on_test / double(beyond.size());
-    for (double& t : beyond) t /= m;
-    const auto steps = exit_time_cdf(beyond, l.censored, (l.horizon - t_s) / m);
-    x_high = std::max(x_high, l.censored > 0 ? (l.horizon - t_s) / m : steps.back().t);
+    if (!metastable || l.tested_exits.size() < 2) continue;
+    // The censored maximum-likelihood mean of what was tested (total time on test / exits).
+    double on_test = double(l.censored) * l.tested_horizon;
+    for (double t : l.tested_exits) on_test += t;
+    const double m = on_test / double(l.tested_exits.size());
+    std::vector<double> scaled;
+    for (double t : l.tested_exits) scaled.push_back(t / m);
+    const auto steps = exit_time_cdf(scaled, l.censored, l.tested_horizon / m);
+    x_high = std::max(x_high, l.censored > 0 ? l.tested_horizon / m : steps.back().t);
     f.curves.push_back(cdf_curve(fmt::format("N = {} ({} exits{}, {} censored)", l.neurons, l.exited - l.early_exits,
                                              law.settle_time ? fmt::format(" after t_s, {} before", l.early_exits) : "",
                                              l.censored),
