@@ -9,6 +9,7 @@
 #include <cstdlib>
 #include <exception>
 #include <filesystem>
+#include <stdexcept>
 #include <fmt/format.h>
 #include <string>
 #include <vector>
@@ -101,6 +102,7 @@ bool initialise_petsc(char* program, std::vector<std::string>& petsc_args, std::
   }
   MPI_Comm_rank(PETSC_COMM_WORLD, &context.rank);
   MPI_Comm_size(PETSC_COMM_WORLD, &context.size);
+  context.parallel = true;
   return true;
 }
 
@@ -131,10 +133,10 @@ int run_cli(int argc, char** argv)
   register_all_commands(app, context, action);
 
   // Initialising MPI and PETSc takes about half a second: `stf check`, --help and --version go
-  // without, unless PETSc options were given (they are read, or reported unused) or mpirun started
+  // without, and `stf run` starts them only if it needs them (AppContext::parallel), unless PETSc options were given (they are read, or reported unused) or mpirun started
   // the process (only rank 0 prints).
   std::vector<char*> petsc_argv;
-  bool with_petsc = !petsc_args.empty() || started_by_mpi_launcher();
+  const bool with_petsc = !petsc_args.empty() || started_by_mpi_launcher();
   if (with_petsc && !initialise_petsc(argv[0], petsc_args, petsc_argv, context)) return exit_internal_error;
   int code = exit_ok;
   // CLI11 would say "A subcommand is required" for a misspelt command: name it instead.
@@ -145,7 +147,7 @@ int run_cli(int argc, char** argv)
       if (context.is_root())
         fmt::print(stderr, "stf: error: unknown command '{}'; the commands are {}\n", cli_args.front(),
                    fmt::join(names, ", "));
-      if (with_petsc) PetscFinalize();
+      if (context.parallel) PetscFinalize();
       return exit_input_error;
     }
   }
@@ -154,15 +156,20 @@ int run_cli(int argc, char** argv)
     app.parse(reversed);
   } catch (const CLI::ParseError& e) {
     code = (context.is_root() ? app.exit(e) : e.get_exit_code()) == 0 ? exit_ok : exit_input_error;
-    if (with_petsc) PetscFinalize();
+    if (context.parallel) PetscFinalize();
     return code;
   }
-  if (!with_petsc && !app.got_subcommand("check")) {
-    with_petsc = true;
+  // `run` starts them itself when it needs them (AppContext::parallel).
+  context.start_parallel = [&] {
+    if (context.parallel) return;
+    if (!initialise_petsc(argv[0], petsc_args, petsc_argv, context))
+      throw std::runtime_error("PETSc failed to initialise");
+  };
+  if (!context.parallel && !app.got_subcommand("check") && !app.got_subcommand("run")) {
     if (!initialise_petsc(argv[0], petsc_args, petsc_argv, context)) return exit_internal_error;
   }
   code = run_action(action, context);
-  if (with_petsc) {
+  if (context.parallel) {
     if (code == exit_ok) report_unused_petsc_options(context);
     PetscFinalize();
   }

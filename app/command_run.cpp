@@ -37,6 +37,7 @@ struct RunOptions {
 /// an output error, reported without PETSc's traceback.
 void write_snapshots(const solver::Solution& sol, const std::filesystem::path& folder)
 {
+  if (sol.snapshots.empty()) return;
   PetscPushErrorHandler(PetscReturnErrorHandler, nullptr);
   for (std::size_t k = 0; k < sol.snapshots.size(); ++k) {
     const auto path = folder / fmt::format("density_{:04d}.vts", k);
@@ -53,6 +54,9 @@ void write_snapshots(const solver::Solution& sol, const std::filesystem::path& f
 int run(const RunOptions& options, const AppContext& context)
 {
   const model::Case c = options.case_options.read();
+  // One process solving with the characteristic scheme needs neither MPI nor PETSc (AppContext).
+  const bool alone = c.solver.scheme == "characteristic" && !context.parallel;
+  if (!alone) context.start_parallel();
   check_petsc_options(context);
   const std::filesystem::path out = options.out.empty() ? std::filesystem::path("out") / c.name / "run" : std::filesystem::path(options.out);
 
@@ -80,7 +84,7 @@ int run(const RunOptions& options, const AppContext& context)
   so.progress = !options.quiet;
   InterruptGuard guard;
   so.stop = &InterruptGuard::flag();
-  const solver::Solution sol = solver::solve(c, so, PETSC_COMM_WORLD);
+  const solver::Solution sol = solver::solve(c, so, alone ? MPI_COMM_NULL : PETSC_COMM_WORLD);
   if (sol.interrupted) {
     // Observables that stop short would read like a finished run: the staged folder is dropped.
     if (context.is_root())

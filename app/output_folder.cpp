@@ -24,7 +24,7 @@ void open_output_folder(const AppContext& context, const std::filesystem::path& 
       message = std::string("cannot create the output folder ") + out.string() + ": " + e.what();
     }
   }
-  MPI_Bcast(&problem, 1, MPI_INT, 0, PETSC_COMM_WORLD);
+  if (context.parallel) MPI_Bcast(&problem, 1, MPI_INT, 0, PETSC_COMM_WORLD);
   // Only rank 0 prints errors; the others carry a short message for their own exit path.
   if (problem == exists) throw io::OutputExistsError(context.is_root() ? message : "the output folder exists");
   if (problem == io_error) throw io::IoError(context.is_root() ? message : "cannot create the output folder");

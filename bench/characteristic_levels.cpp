@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "model/case_reader.hpp"
+#include "model/observables.hpp"
 #include "solver/characteristic_scheme.hpp"
 
 int main(int argc, char** argv)
@@ -55,20 +56,25 @@ int main(int argc, char** argv)
       double diff = NAN, order = NAN, obs_diff = 0.0;
       if (!exits.empty()) diff = exit - exits.back();
       if (exits.size() >= 2) order = std::log2(std::fabs(exits[exits.size() - 1] - exits[exits.size() - 2]) / std::fabs(diff));
+      // The largest change of an observable from the previous level, relative to its largest value.
+      std::string worst = "-";
       if (!obs.empty())
-        for (std::size_t s = 0; s < sol.observables.size() && s < obs.back().size(); ++s)
-          obs_diff = std::max(obs_diff, std::fabs(sol.observables[s].rate() - obs.back()[s].rate()));
-      fmt::print("level {:2d}: dt {:.3e} h {:.3e} rows {:4d} | exit {:.10f} diff {:+.3e} order {:5.2f} | rate sup diff "
-                 "{:.3e} | cells {:6d} steps {:7d} wall {:.3f} s\n",
-                 level, r.dt, r.cell_width, r.rows_per_unit_c, exit, diff, order, obs_diff, sol.cells, sol.steps,
+        for (std::size_t k = 0; k + 1 < model::observable_count; ++k) {
+          double diff_k = 0.0, scale = 0.0;
+          for (std::size_t s = 0; s < sol.observables.size() && s < obs.back().size(); ++s) {
+            diff_k = std::max(diff_k, std::fabs(sol.observables[s].values[k] - obs.back()[s].values[k]));
+            scale = std::max(scale, std::fabs(obs.back()[s].values[k]));
+          }
+          if (scale > 0.0 && diff_k / scale > obs_diff) {
+            obs_diff = diff_k / scale;
+            worst = std::string(model::observable_names()[k]);
+          }
+        }
+      fmt::print("level {:2d}: dt {:.3e} h {:.3e} rows {:4d} | exit {:.10f} diff {:+.3e} order {:5.2f} | observables: "
+                 "relative sup change {:.3e} ({}) | cells {:6d} steps {:7d} wall {:.3f} s\n",
+                 level, r.dt, r.cell_width, r.rows_per_unit_c, exit, diff, order, obs_diff, worst, sol.cells, sol.steps,
                  sol.wall_seconds);
       std::fflush(stdout);
-      if (std::getenv("STF_DUMP")) {
-        FILE* f = std::fopen(fmt::format("/tmp/lvl{}.txt", level).c_str(), "w");
-        for (std::size_t s = 0; s < sol.observables.size(); ++s)
-          std::fprintf(f, "%.4f %.12g %.12g %.12g\n", sol.times[s], sol.observables[s].rate(), sol.observables[s].drive(), sol.observables[s].mean_calcium());
-        std::fclose(f);
-      }
       exits.push_back(exit);
       obs.push_back(sol.observables);
     }

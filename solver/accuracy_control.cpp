@@ -132,7 +132,7 @@ Solution refine_to_tolerance(const std::function<Solution(int level)>& run_level
     Solution s = run_level(level);
     // Every rank must take the same decision: the slowest rank's time and any rank's interrupt.
     double wall = s.wall_seconds;
-    MPI_Allreduce(MPI_IN_PLACE, &wall, 1, MPI_DOUBLE, MPI_MAX, comm);
+    if (comm != MPI_COMM_NULL) MPI_Allreduce(MPI_IN_PLACE, &wall, 1, MPI_DOUBLE, MPI_MAX, comm);
     const bool interrupted = s.interrupted || stop_requested_on_any_rank(stop, comm);
     spent += wall;
     AccuracyLevel info;

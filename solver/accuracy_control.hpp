@@ -52,7 +52,8 @@ RefinementLimits refinement_limits(const std::string& scheme);
 
 /// Runs `run_level(0), run_level(1), ...` (each a collective solve) until converged or a limit is
 /// reached; returns the finest solution with its AccuracyReport. An interrupted level ends the
-/// refinement (Solution::interrupted). `comm` makes every rank take the same decisions.
+/// refinement (Solution::interrupted). `comm` makes every rank take the same decisions
+/// (MPI_COMM_NULL: this process alone, without MPI).
 Solution refine_to_tolerance(const std::function<Solution(int level)>& run_level, double tolerance,
                              const model::MemoryRegion& region, const RefinementLimits& limits,
                              const std::atomic<bool>* stop, MPI_Comm comm);

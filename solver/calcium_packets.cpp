@@ -319,7 +319,7 @@ AboveFloor CalciumPackets::above(double F) const noexcept
     sum.s2 += a.s2;
   }
   // In powers of c = x - F.
-  return {sum.f, sum.s1 - F * sum.f, sum.s2 - 2.0 * F * sum.s1 + F * F * sum.f};
+  return {sum.f, sum.s1 - F * sum.f, sum.s2 - 2.0 * F * sum.s1 + F * F * sum.f, std::max(total_mass() - sum.f, 0.0)};
 }
 
 CalciumPackets::Moments CalciumPackets::atom_moments() const noexcept

@@ -23,9 +23,10 @@
 namespace stf::solver {
 
 /// Masses and moments of the part of a law above the floor F, in powers of c = x - F:
-/// mass, integral of c, integral of c^2.
+/// mass, integral of c, integral of c^2; and the mass on the floor (c = 0), the rest.
 struct AboveFloor {
   double mass = 0.0, c1 = 0.0, c2 = 0.0;
+  double on_floor = 0.0;
 };
 
 class CalciumPackets {

@@ -4,6 +4,7 @@
 #include <fmt/core.h>
 
 #include <cmath>
+#include <stdexcept>
 
 #include "mesh/grid.hpp"
 #include "solver/accuracy_control.hpp"
@@ -30,6 +31,8 @@ Solution solve(const model::Case& c, const SolveOptions& options, MPI_Comm comm)
     return refine_to_tolerance(run_level, c.solver.tolerance.value_or(model::SolverSettings::default_tolerance),
                                c.region, limits, options.stop, comm);
   }
+  if (comm == MPI_COMM_NULL)
+    throw std::logic_error("solve: the MUSCL scheme needs MPI (a communicator, not MPI_COMM_NULL)");
   if (!c.solver.tolerance) return solve_muscl(c, options, comm);
   // MUSCL: level 0 is the case's mesh, each level doubles the cells in both directions (and so
   // halves the CFL time step).

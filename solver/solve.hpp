@@ -93,7 +93,7 @@ struct Solution {
 inline bool stop_requested_on_any_rank(const std::atomic<bool>* stop, MPI_Comm comm)
 {
   int requested = stop != nullptr && stop->load(std::memory_order_relaxed) ? 1 : 0;
-  MPI_Allreduce(MPI_IN_PLACE, &requested, 1, MPI_INT, MPI_LOR, comm);
+  if (comm != MPI_COMM_NULL) MPI_Allreduce(MPI_IN_PLACE, &requested, 1, MPI_INT, MPI_LOR, comm);
   return requested != 0;
 }
 
@@ -101,7 +101,8 @@ inline bool stop_requested_on_any_rank(const std::atomic<bool>* stop, MPI_Comm c
 /// relative error of the exit time and of every observable is below solver.tolerance (or a level
 /// or time budget is reached: Solution::accuracy says which). Collective over `comm`. The
 /// characteristic scheme runs whole on every rank (its state is small), the MUSCL scheme spreads
-/// its mesh over the ranks. Throws SolverFailure as the single-resolution solvers do.
+/// its mesh over the ranks; with `comm` = MPI_COMM_NULL it runs in this process alone, without MPI
+/// (which need not be initialised). Throws SolverFailure as the single-resolution solvers do.
 Solution solve(const model::Case& c, const SolveOptions& options, MPI_Comm comm);
 
 /// The MUSCL scheme on the fixed mesh of the case's [mesh] settings (one resolution). Collective over `comm`

@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -159,4 +160,22 @@ TEST_CASE("1 rank and 2 ranks agree on a short memory case: the characteristic s
   // characteristic solve; the refinement decides together over the ranks.
   const auto c = memory_case({"solver.scheme=characteristic", "solver.tolerance=1e-3", "time.end=2", "initial.C.at=3"});
   compare_schemes_on_one_and_two_ranks(c);
+}
+
+TEST_CASE("the characteristic scheme without MPI (MPI_COMM_NULL, as stf run in one process) gives the one-rank solution")
+{
+  const auto c = memory_case({"solver.scheme=characteristic", "solver.tolerance=1e-3", "time.end=2", "initial.C.at=3"});
+  const auto alone = solver::solve(c, {}, MPI_COMM_NULL);
+  const auto one = solver::solve(c, {}, MPI_COMM_SELF);
+  REQUIRE(alone.times.size() == one.times.size());
+  for (std::size_t k = 0; k < one.times.size(); ++k)
+    for (std::size_t q = 0; q < model::observable_count; ++q)
+      CHECK(alone.observables[k].values[q] == one.observables[k].values[q]);
+  REQUIRE(alone.exit_time.has_value());
+  CHECK(*alone.exit_time == *one.exit_time);
+  REQUIRE(alone.accuracy.has_value());
+  CHECK(alone.accuracy->levels.size() == one.accuracy->levels.size());
+  // The MUSCL scheme spreads a PETSc mesh over the ranks: it needs a communicator.
+  CHECK_THROWS_AS(solver::solve(memory_case({"solver.scheme=muscl", "time.end=1"}), {}, MPI_COMM_NULL),
+                  std::logic_error);
 }
