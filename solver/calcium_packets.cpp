@@ -2,6 +2,7 @@
 #include "solver/calcium_packets.hpp"
 
 #include <algorithm>
+#include <limits>
 #include <stdexcept>
 
 namespace stf::solver {
@@ -271,18 +272,29 @@ long CalciumPackets::first_atom_above(double F) const noexcept
   return k;
 }
 
-CalciumPackets::Row CalciumPackets::row_above(long index, double F) const noexcept
+FloorWindow::RowShape CalciumPackets::row_shape(long index) const noexcept
 {
   if (index < 0 || index >= static_cast<long>(rows_.size())) return {};
-  const Row& row = rows_[static_cast<std::size_t>(index)];
+  FloorWindow::RowShape shape;
+  shape.row = rows_[static_cast<std::size_t>(index)];
+  const Row& row = shape.row;
   if (!(row.f > 0.0)) return {};
   const double lo = double(first_row_ + index) / double(m_), hi = double(first_row_ + index + 1) / double(m_);
-  const double mean = row.s1 / row.f;
-  const double variance = std::max(row.s2 / row.f - mean * mean, 0.0);
+  shape.mean = row.s1 / row.f;
+  const double variance = std::max(row.s2 / row.f - shape.mean * shape.mean, 0.0);
   // The packet's shape where it meets the floor: uniform with its mean, with the half-width of its
   // variance (sqrt(3 var)) but never leaving its row.
-  const double w = std::min({std::sqrt(3.0 * variance), mean - lo, hi - mean});
-  if (!(w > 1e-14 * std::max(1.0, std::fabs(mean)))) return mean > F ? row : Row{};
+  shape.w = std::min({std::sqrt(3.0 * variance), shape.mean - lo, hi - shape.mean});
+  shape.point = !(shape.w > 1e-14 * std::max(1.0, std::fabs(shape.mean)));
+  return shape;
+}
+
+FloorWindow::Row FloorWindow::part_above(const RowShape& shape, double F) noexcept
+{
+  const Row& row = shape.row;
+  if (!(row.f > 0.0)) return {};
+  const double mean = shape.mean, w = shape.w;
+  if (shape.point) return mean > F ? row : Row{};
   if (F <= mean - w) return row;
   if (F >= mean + w) return {};
   const double length = mean + w - F;
@@ -291,35 +303,68 @@ CalciumPackets::Row CalciumPackets::row_above(long index, double F) const noexce
   return {f, f * centre, f * (centre * centre + length * length / 12.0)};
 }
 
-AboveFloor CalciumPackets::above(double F) const noexcept
+FloorWindow CalciumPackets::window(double F) const noexcept
 {
-  Row sum;
+  FloorWindow v;
+  v.rows_per_unit_ = m_;
+  v.total_ = total_mass();
   if (!rows_.empty()) {
     const long n = static_cast<long>(rows_.size());
-    const long index = static_cast<long>(std::floor(F * double(m_))) - first_row_;
+    v.has_rows_ = true;
+    v.floor_row_ = static_cast<long>(std::floor(F * double(m_)));
+    const long index = v.floor_row_ - first_row_;
     if (index < -1) {
-      sum = suffix_.front();
+      v.tail_ = suffix_.front();
     } else if (index <= n) {
       // Rows index - 1 .. index + 1 through the shape rule (the floor is in one of them, whatever the
       // rounding of F * m); the rows after them are wholly above the floor.
       const long tail = std::min(index + 2, n);
-      sum = suffix_[static_cast<std::size_t>(std::max(tail, 0L))];
-      for (long k = std::max(index - 1, 0L); k < tail; ++k) {
-        const Row a = row_above(k, F);
-        sum.f += a.f;
-        sum.s1 += a.s1;
-        sum.s2 += a.s2;
-      }
+      v.tail_ = suffix_[static_cast<std::size_t>(std::max(tail, 0L))];
+      for (long k = std::max(index - 1, 0L); k < tail; ++k) v.shapes_[v.shape_count_++] = row_shape(k);
     }
   }
   if (!atoms_.empty()) {
-    const Row& a = atom_suffix_[static_cast<std::size_t>(first_atom_above(F))];
+    // Atom k is above the floor when its position is > F: the same atoms are above every floor in
+    // [position of the last one below, position of the first one above).
+    const long first = first_atom_above(F), n = static_cast<long>(atoms_.size());
+    v.has_atoms_ = true;
+    v.atoms_above_ = atom_suffix_[static_cast<std::size_t>(first)];
+    v.atoms_from_ = first > 0 ? atom_position(origin_, first_atom_ + first - 1) : -std::numeric_limits<double>::infinity();
+    v.atoms_until_ = first < n ? atom_position(origin_, first_atom_ + first) : std::numeric_limits<double>::infinity();
+  }
+  return v;
+}
+
+bool FloorWindow::holds(double F) const noexcept
+{
+  if (rows_per_unit_ == 0) return false;
+  if (has_rows_ && static_cast<long>(std::floor(F * double(rows_per_unit_))) != floor_row_) return false;
+  return !has_atoms_ || (atoms_from_ <= F && F < atoms_until_);
+}
+
+AboveFloor FloorWindow::above(double F) const noexcept
+{
+  Row sum = tail_;
+  for (int k = 0; k < shape_count_; ++k) {
+    const Row a = part_above(shapes_[k], F);
     sum.f += a.f;
     sum.s1 += a.s1;
     sum.s2 += a.s2;
   }
+  if (has_atoms_) {
+    sum.f += atoms_above_.f;
+    sum.s1 += atoms_above_.s1;
+    sum.s2 += atoms_above_.s2;
+  }
   // In powers of c = x - F.
-  return {sum.f, sum.s1 - F * sum.f, sum.s2 - 2.0 * F * sum.s1 + F * F * sum.f, std::max(total_mass() - sum.f, 0.0)};
+  return {sum.f, sum.s1 - F * sum.f, sum.s2 - 2.0 * F * sum.s1 + F * F * sum.f, std::max(total_ - sum.f, 0.0)};
+}
+
+AboveFloor CalciumPackets::above(double F) const noexcept { return window(F).above(F); }
+
+CalciumPackets::Row CalciumPackets::row_above(long index, double F) const noexcept
+{
+  return FloorWindow::part_above(row_shape(index), F);
 }
 
 CalciumPackets::Moments CalciumPackets::atom_moments() const noexcept

@@ -29,6 +29,44 @@ struct AboveFloor {
   double on_floor = 0.0;
 };
 
+/// Mass and first two moments in x of a part of a law: mass, integral of x, integral of x^2.
+struct PacketMoments {
+  double f = 0.0, s1 = 0.0, s2 = 0.0;
+};
+
+/// What `CalciumPackets::above(F)` reads near one floor: the shapes of the rows it cuts, the sums of
+/// the rows and atoms above them. It gives `above(F)` to the last bit for every floor in the same
+/// row with the same atoms above it (`holds`): the stages of a Runge-Kutta step ask at floors a
+/// small part of a row apart, and a window held by each cell spares reading its packets, scattered
+/// over memory, at every stage.
+class FloorWindow {
+public:
+  bool holds(double F) const noexcept;
+  AboveFloor above(double F) const noexcept;
+
+private:
+  friend class CalciumPackets;
+  using Row = PacketMoments;
+  /// A row's packet and its shape where it meets the floor (see CalciumPackets).
+  struct RowShape {
+    Row row;
+    double mean = 0.0, w = 0.0;
+    bool point = false;
+  };
+  static Row part_above(const RowShape& shape, double F) noexcept;
+
+  long rows_per_unit_ = 0;  // 0: holds no floor
+  bool has_rows_ = false;
+  long floor_row_ = 0;      // floor(F m) of the floors it holds (with rows)
+  Row tail_;                // the rows wholly above them
+  RowShape shapes_[3];
+  int shape_count_ = 0;
+  bool has_atoms_ = false;
+  Row atoms_above_;
+  double atoms_from_ = 0.0, atoms_until_ = 0.0;  // the floors with the same atoms above
+  double total_ = 0.0;
+};
+
 class CalciumPackets {
 public:
   /// `atom_origin`: x0 of the atom lattice (NaN: the laws of this run have no atoms).
@@ -72,11 +110,11 @@ public:
 
   /// The part above the floor F: O(1) from the suffix sums plus the straddling row.
   AboveFloor above(double F) const noexcept;
+  /// What `above` reads near the floor F (after `finish`).
+  FloorWindow window(double F) const noexcept;
 
   /// Mass and moments (mass, s1, s2) in x.
-  struct Moments {
-    double f = 0.0, s1 = 0.0, s2 = 0.0;
-  };
+  using Moments = PacketMoments;
   /// Of all the atoms (after `finish`).
   Moments atom_moments() const noexcept;
   /// Adds `weight` times the atoms of `other` (not its packets).
@@ -94,6 +132,7 @@ private:
   double& atom_at(long k);
   /// The above-floor part of one row's packet in x-moments (mass, s1, s2).
   Row row_above(long index, double F) const noexcept;
+  FloorWindow::RowShape row_shape(long index) const noexcept;
   /// The index into atoms_ of the first atom above F (atoms_.size() if none).
   long first_atom_above(double F) const noexcept;
 

@@ -52,23 +52,31 @@ struct Cell {
 
   /// The part of the calcium law above the floor F. A Runge-Kutta step asks at three floors (its
   /// start, middle twice, end) and the next step starts at this one's end: the last two answers
-  /// are kept (the law does not change between closes; every change makes a new Cell or resets it).
+  /// are kept, and the packets' window near the floor (FloorWindow) gives the others without
+  /// reading the packets until the floor leaves its row (the law does not change between closes;
+  /// every change makes a new Cell or calls forget_above).
   const AboveFloor& above(double F) const
   {
     if (F == cached_floor[0]) return cached_above[0];
     if (F == cached_floor[1]) return cached_above[1];
     const int slot = next_slot;
     next_slot ^= 1;
+    if (!window.holds(F)) window = packets->window(F);
     cached_floor[slot] = F;
-    cached_above[slot] = packets->above(F);
+    cached_above[slot] = window.above(F);
     return cached_above[slot];
   }
-  void forget_above() const { cached_floor[0] = cached_floor[1] = std::numeric_limits<double>::quiet_NaN(); }
+  void forget_above() const
+  {
+    cached_floor[0] = cached_floor[1] = std::numeric_limits<double>::quiet_NaN();
+    window = FloorWindow{};
+  }
 
 private:
   mutable double cached_floor[2] = {std::numeric_limits<double>::quiet_NaN(), std::numeric_limits<double>::quiet_NaN()};
   mutable AboveFloor cached_above[2];
   mutable int next_slot = 0;
+  mutable FloorWindow window;
 };
 
 /// The cell that collects the reset mass (MODEL.md §3: the spiking mass re-enters at u_reset).
@@ -203,7 +211,6 @@ private:
   double atom_origin_ = std::numeric_limits<double>::quiet_NaN();  // linear calcium leak: x0 of the atoms
   std::vector<double> atom_crossings_;  // when the atoms reach the floor
   double phi_slope_ = 0.0;  // the largest slope of phi where the mass can go (largest_phi_slope)
-  mutable std::vector<CellSpiking> spiking_;     // scratch of rhs()
   std::vector<double> y0_, k1_, k2_, k3_, k4_, y_;  // scratch of step(), kept to spare allocations
   long steps_ = 0, max_cells_ = 0;
 };
@@ -347,7 +354,7 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
   const double eb = exp_c_ ? std::exp(-beta * tau) : 1.0;
   const double F = exp_c_ ? 0.0 : beta * t;  // the floor in the frame x = c + beta t
   const double G = input_shift(input, tau) + y[0];
-  spiking_.resize(L.K);
+  const double inv_e = 1.0 / e;
   double drive = 0.0, emitted = 0.0, n1 = 0.0, n2 = 0.0, q0 = 0.0, q1 = 0.0, q2 = 0.0, a0 = 0.0, a1 = 0.0, a2 = 0.0;
   for (std::size_t n = 0; n < L.K; ++n) {
     const Cell& cell = cells_[n];
@@ -356,7 +363,6 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
     // not change it, only the spiking does.
     const CellSpiking S =
         cell_spiking(P_.phi, position(cell.a, e, G), position(cell.b, e, G), M, e * y[L.moment + n] + G * M);
-    spiking_[n] = S;
     const double km = S.rate;
     if (!P_.reset) {
       // Spikes keep U and add one unit of calcium: d C1 = -beta C1 + k M, d C2 = -2 beta C2 + k (2 C1 + M),
@@ -364,11 +370,15 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
       const double C1 = y[L.c1 + n], C2 = y[L.c2 + n], k = M != 0.0 ? km / M : 0.0;
       drive += k * (w0 * M + w1 * C1);
       dy[L.mass + n] = 0.0;
+      dy[L.moment + n] = 0.0;
       dy[L.c1 + n] = -beta * C1 + km;
       dy[L.c2 + n] = -2.0 * beta * C2 + k * (2.0 * C1 + M);
       continue;
     }
     dy[L.mass + n] = -km;
+    // The moment in the frame of the step's start: d/dt of the integral of xi rho is minus the
+    // spiking mass's xi, (integral of u phi rho - G integral of phi rho) / e.
+    dy[L.moment + n] = -(S.moment - G * km) * inv_e;
     emitted += km;
     if (exp_c_) {
       const double cb = cell.c1 * eb, c2b = cell.c2 * eb * eb;
@@ -402,11 +412,6 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
     const double c_real = exp_c_ ? C1 : C1 - F * M;  // all of the newborn's calcium is above the floor
     drive += M != 0.0 ? S_new.rate * (w0 + w1 * c_real / M) : 0.0;
   }
-  // The moments in the frame of the step's start: d/dt of the integral of xi rho is minus the
-  // spiking mass's xi, (integral of u phi rho - G integral of phi rho) / e.
-  const double inv_e = 1.0 / e;
-  for (std::size_t n = 0; n < L.K; ++n)
-    dy[L.moment + n] = P_.reset ? -(spiking_[n].moment - G * spiking_[n].rate) * inv_e : 0.0;
   if (P_.reset) {
     const double M = y[L.newborn], C1 = y[L.newborn + 2], C2 = y[L.newborn + 3];
     const double k_M = S_new.rate;  // its own spikes re-enter it

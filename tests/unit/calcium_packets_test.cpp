@@ -1,0 +1,107 @@
+// The calcium law of the characteristic scheme under the linear calcium leak (CalciumPackets):
+// exact moments above the floor, the +1 jump, and the floor window that the cells keep between
+// Runge-Kutta stages (FloorWindow), which must give `above` to the last bit wherever it holds.
+#include <doctest/doctest.h>
+
+#include <cmath>
+
+#include "solver/calcium_packets.hpp"
+
+using stf::solver::AboveFloor;
+using stf::solver::CalciumPackets;
+
+namespace {
+
+/// A law with both parts: atoms at 2.5 + k and packets over four rows per unit, unit mass.
+CalciumPackets mixed_law()
+{
+  CalciumPackets p(4, 2.5);
+  p.add_atom(0, 0.3);
+  p.add_atom(1, 0.2);
+  // Packets with mean and variance inside their rows [r/4, (r+1)/4).
+  for (int r = 4; r < 20; ++r) {
+    const double mean = (r + 0.5) / 4.0, variance = 0.003, mass = 0.5 / 16.0;
+    p.add(mass, mass * mean, mass * (variance + mean * mean));
+  }
+  p.normalise();
+  p.finish();
+  return p;
+}
+
+}  // namespace
+
+TEST_CASE("CalciumPackets: above a floor under every packet, the moments are exact in c = x - F")
+{
+  CalciumPackets p(2, std::nan(""));
+  p.add(0.25, 0.25 * 3.2, 0.25 * (0.01 + 3.2 * 3.2));
+  p.add(0.75, 0.75 * 5.1, 0.75 * (0.02 + 5.1 * 5.1));
+  p.finish();
+  const double F = 1.0;
+  const AboveFloor a = p.above(F);
+  CHECK(a.mass == doctest::Approx(1.0).epsilon(1e-15));
+  CHECK(a.on_floor == doctest::Approx(0.0).epsilon(1e-15));
+  const double c1 = 0.25 * (3.2 - F) + 0.75 * (5.1 - F);
+  const double c2 = 0.25 * (0.01 + (3.2 - F) * (3.2 - F)) + 0.75 * (0.02 + (5.1 - F) * (5.1 - F));
+  CHECK(a.c1 == doctest::Approx(c1).epsilon(1e-14));
+  CHECK(a.c2 == doctest::Approx(c2).epsilon(1e-14));
+}
+
+TEST_CASE("CalciumPackets: a spike moves the part above the floor up by one unit, exactly")
+{
+  const CalciumPackets law = mixed_law();
+  const double F = 0.0;  // everything above: the whole law moves
+  CalciumPackets spiked(4, 2.5);
+  spiked.add_spiked_above(law, 1.0, F);
+  spiked.finish();
+  const AboveFloor before = law.above(F), after = spiked.above(F);
+  CHECK(after.mass == doctest::Approx(before.mass).epsilon(1e-14));
+  // E[c + 1] and E[(c + 1)^2].
+  CHECK(after.c1 == doctest::Approx(before.c1 + before.mass).epsilon(1e-14));
+  CHECK(after.c2 == doctest::Approx(before.c2 + 2.0 * before.c1 + before.mass).epsilon(1e-14));
+}
+
+TEST_CASE("FloorWindow: gives CalciumPackets::above to the last bit wherever it holds, and holds only there")
+{
+  const CalciumPackets law = mixed_law();
+  int held = 0, refused = 0;
+  for (double F0 = 0.9; F0 < 5.2; F0 += 0.037) {
+    const auto window = law.window(F0);
+    REQUIRE(window.holds(F0));
+    for (double F = F0 - 0.3; F < F0 + 0.3; F += 0.0071) {
+      // The same row of the floor (floor(4 F)) and the same atoms above it (2.5 + k > F).
+      const bool same_row = std::floor(4.0 * F) == std::floor(4.0 * F0);
+      const bool same_atoms = (2.5 > F) == (2.5 > F0) && (3.5 > F) == (3.5 > F0);
+      CHECK(window.holds(F) == (same_row && same_atoms));
+      if (!window.holds(F)) {
+        ++refused;
+        continue;
+      }
+      ++held;
+      const AboveFloor a = window.above(F), b = law.above(F);
+      CHECK(a.mass == b.mass);
+      CHECK(a.c1 == b.c1);
+      CHECK(a.c2 == b.c2);
+      CHECK(a.on_floor == b.on_floor);
+      CHECK(a.mass + a.on_floor == doctest::Approx(1.0).epsilon(1e-14));
+    }
+  }
+  CHECK(held > 100);
+  CHECK(refused > 100);
+}
+
+TEST_CASE("FloorWindow: a law of atoms only holds between two points of the lattice, whatever the row")
+{
+  CalciumPackets atoms(8, 10.0);
+  atoms.add_atom(0, 1.0);
+  atoms.add_atom(3, 1.0);
+  atoms.normalise();
+  atoms.finish();
+  const auto window = atoms.window(11.2);
+  CHECK(window.holds(11.0));  // the lattice point 11 is not above 11: the same points are above
+  CHECK(window.holds(11.99));
+  CHECK_FALSE(window.holds(10.99));  // 11 is above
+  CHECK_FALSE(window.holds(12.0));   // 12 is not
+  CHECK(window.above(11.5).mass == doctest::Approx(0.5));
+  CHECK(window.above(11.5).c1 == doctest::Approx(0.5 * (13.0 - 11.5)));
+  CHECK(window.above(11.5).on_floor == doctest::Approx(0.5));
+}
