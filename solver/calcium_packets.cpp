@@ -289,20 +289,6 @@ FloorWindow::RowShape CalciumPackets::row_shape(long index) const noexcept
   return shape;
 }
 
-FloorWindow::Row FloorWindow::part_above(const RowShape& shape, double F) noexcept
-{
-  const Row& row = shape.row;
-  if (!(row.f > 0.0)) return {};
-  const double mean = shape.mean, w = shape.w;
-  if (shape.point) return mean > F ? row : Row{};
-  if (F <= mean - w) return row;
-  if (F >= mean + w) return {};
-  const double length = mean + w - F;
-  const double f = row.f * length / (2.0 * w);
-  const double centre = 0.5 * (F + mean + w);
-  return {f, f * centre, f * (centre * centre + length * length / 12.0)};
-}
-
 FloorWindow CalciumPackets::window(double F) const noexcept
 {
   FloorWindow v;
@@ -333,31 +319,6 @@ FloorWindow CalciumPackets::window(double F) const noexcept
     v.atoms_until_ = first < n ? atom_position(origin_, first_atom_ + first) : std::numeric_limits<double>::infinity();
   }
   return v;
-}
-
-bool FloorWindow::holds(double F) const noexcept
-{
-  if (rows_per_unit_ == 0) return false;
-  if (has_rows_ && static_cast<long>(std::floor(F * double(rows_per_unit_))) != floor_row_) return false;
-  return !has_atoms_ || (atoms_from_ <= F && F < atoms_until_);
-}
-
-AboveFloor FloorWindow::above(double F) const noexcept
-{
-  Row sum = tail_;
-  for (int k = 0; k < shape_count_; ++k) {
-    const Row a = part_above(shapes_[k], F);
-    sum.f += a.f;
-    sum.s1 += a.s1;
-    sum.s2 += a.s2;
-  }
-  if (has_atoms_) {
-    sum.f += atoms_above_.f;
-    sum.s1 += atoms_above_.s1;
-    sum.s2 += atoms_above_.s2;
-  }
-  // In powers of c = x - F.
-  return {sum.f, sum.s1 - F * sum.f, sum.s2 - 2.0 * F * sum.s1 + F * F * sum.f, std::max(total_ - sum.f, 0.0)};
 }
 
 AboveFloor CalciumPackets::above(double F) const noexcept { return window(F).above(F); }

@@ -212,6 +212,7 @@ private:
   std::vector<double> atom_crossings_;  // when the atoms reach the floor
   double phi_slope_ = 0.0;  // the largest slope of phi where the mass can go (largest_phi_slope)
   std::vector<double> y0_, k1_, k2_, k3_, k4_, y_;  // scratch of step(), kept to spare allocations
+  std::vector<Cell> merge_scratch_;                 // scratch of merge_cells()
   long steps_ = 0, max_cells_ = 0;
 };
 
@@ -672,7 +673,9 @@ bool CharacteristicRun::mergeable(const Cell& x, const Cell& y) const
 
 void CharacteristicRun::merge_cells()
 {
-  std::vector<Cell> out;
+  // Into a kept vector: a fresh one of a thousand cells is mapped and unmapped at every close.
+  std::vector<Cell>& out = merge_scratch_;
+  out.clear();
   out.reserve(cells_.size());
   for (Cell& c : cells_) {
     if (!out.empty() && mergeable(out.back(), c)) {
@@ -695,7 +698,7 @@ void CharacteristicRun::merge_cells()
     }
     if (c.mass > 0.0 || c.kind == CellKind::floor) out.push_back(std::move(c));
   }
-  cells_ = std::move(out);
+  cells_.swap(out);
 }
 
 model::Observables CharacteristicRun::observables(double t, double* total_mass) const
