@@ -133,8 +133,9 @@ int run_cli(int argc, char** argv)
   register_all_commands(app, context, action);
 
   // Initialising MPI and PETSc takes about half a second: `stf check`, --help and --version go
-  // without, and `stf run` starts them only if it needs them (AppContext::parallel), unless PETSc options were given (they are read, or reported unused) or mpirun started
-  // the process (only rank 0 prints).
+  // without, and `stf run` starts them only if it needs them (AppContext::parallel), unless PETSc
+  // options were given (they are read, or reported unused) or mpirun started the process (only
+  // rank 0 prints).
   std::vector<char*> petsc_argv;
   const bool with_petsc = !petsc_args.empty() || started_by_mpi_launcher();
   if (with_petsc && !initialise_petsc(argv[0], petsc_args, petsc_argv, context)) return exit_internal_error;
