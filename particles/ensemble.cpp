@@ -212,4 +212,37 @@ EnsembleResult simulate_ensemble(const model::Case& c, const SimulationOptions& 
   return result;
 }
 
+EnsembleResult combine_ensembles(EnsembleResult first, EnsembleResult second)
+{
+  const auto n_a = static_cast<double>(first.replicas.size()), n_b = static_cast<double>(second.replicas.size());
+  if (n_b == 0.0 && !second.interrupted) return first;
+  EnsembleResult out = std::move(first);
+  out.interrupted = out.interrupted || second.interrupted;
+  out.total_spikes += second.total_spikes;
+  out.total_proposals += second.total_proposals;
+  out.wall_seconds += second.wall_seconds;
+  out.ranks = std::max(out.ranks, second.ranks);
+  if (out.times.empty()) out.times = second.times;
+  const double n = n_a + n_b;
+  if (n_a == 0.0) {
+    out.mean = std::move(second.mean);
+    out.stderr_ = std::move(second.stderr_);
+  } else if (n_b > 0.0 && !out.mean.empty() && out.mean.size() == second.mean.size()) {
+    // M2 (the sum of squared deviations) of each part from its standard error se = sqrt(M2 / (n - 1) / n),
+    // then M2 = M2_a + M2_b + delta^2 n_a n_b / n and the mean moves by delta n_b / n.
+    auto m2_of = [](double se, double count) { return count > 1.0 ? se * se * count * (count - 1.0) : 0.0; };
+    for (std::size_t s = 0; s < out.mean.size(); ++s)
+      for (std::size_t j = 0; j < model::observable_count; ++j) {
+        const double mean_a = out.mean[s].values[j], mean_b = second.mean[s].values[j];
+        const double delta = mean_b - mean_a;
+        const double m2 = m2_of(out.stderr_[s].values[j], n_a) + m2_of(second.stderr_[s].values[j], n_b) +
+                          delta * delta * n_a * n_b / n;
+        out.mean[s].values[j] = mean_a + delta * n_b / n;
+        out.stderr_[s].values[j] = n > 1.0 ? std::sqrt(m2 / (n - 1.0) / n) : std::numeric_limits<double>::quiet_NaN();
+      }
+  }
+  for (auto& r : second.replicas) out.replicas.push_back(std::move(r));
+  return out;
+}
+
 }  // namespace stf::particles

@@ -64,4 +64,10 @@ struct EnsembleResult {
 /// and is run by rank k mod size.
 EnsembleResult simulate_ensemble(const model::Case& c, const SimulationOptions& o, MPI_Comm comm);
 
+/// The ensemble of `first`'s replicas followed by `second`'s (the same case and sample times,
+/// `second` run from first_replica = first's count): its mean and standard error are those of one
+/// pass over all the replicas, to rounding (the pairwise update of Chan, Golub and LeVeque). On the
+/// ranks other than 0, where both are empty, the result is empty too.
+EnsembleResult combine_ensembles(EnsembleResult first, EnsembleResult second);
+
 }  // namespace stf::particles

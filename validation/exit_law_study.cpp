@@ -75,7 +75,8 @@ ExitLawStudy run_exit_law_study(const model::Case& c, const ExitLawSettings& s, 
       const double per_replica = pilot_seconds / static_cast<double>(pilot_count);
       const double affordable = per_replica > 0.0 ? s.budget_seconds / per_replica : static_cast<double>(s.max_replicas);
       const double total = std::min({wanted, affordable, static_cast<double>(s.max_replicas)});
-      reached = wanted <= std::min(affordable, static_cast<double>(s.max_replicas));
+      // Reached when the pilot already holds enough replicas, or when the budget affords them.
+      reached = wanted <= std::max(static_cast<double>(pilot_count), std::min(affordable, static_cast<double>(s.max_replicas)));
       more = std::max(0L, static_cast<long>(total) - pilot_count);
     }
     int interrupted = pilot.interrupted ? 1 : 0;

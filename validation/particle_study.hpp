@@ -31,7 +31,12 @@ struct LimitReference {
 
 struct ParticleStudySettings {
   std::vector<long> neurons;        // increasing
-  long replicas = 10;
+  long replicas = 10;               // per size; with exit_precision > 0, at most
+  /// When > 0: a size whose first `pilot_replicas` replicas all exit runs only as many replicas
+  /// as give their mean exit time this standard error, (sd / exit_precision)^2, between the pilot
+  /// and `replicas` (large networks fluctuate little: at N = 10^6 the memory case needs about ten).
+  double exit_precision = 0.0;
+  long pilot_replicas = 10;
   std::uint64_t seed = 1;
   long wasserstein_replicas = 4;    // replicas whose (U, C) are recorded at the marginal times
   bool progress = false;

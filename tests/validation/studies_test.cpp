@@ -235,3 +235,51 @@ TEST_CASE("the exit-law study reuses replicas already run: the same exit times a
   s.prior[0].sample.horizon = 2.0 * c.time.end;
   CHECK(run_exit_law_study(c, s, std::nullopt, 0.0, std::nullopt, PETSC_COMM_WORLD).runs[0].reused == 0);
 }
+
+TEST_CASE("the particle study runs fewer replicas where the pilot gives the mean exit time to the precision")
+{
+  // The memory case at N = 2000: every replica exits, with sd(tau_N) about 2.8 / sqrt(2000) = 0.06.
+  const model::Case c = model::read_case(std::string(STF_SOURCE_DIR) + "/cases/memory.toml", {"time.end=6"});
+  LimitReference none;
+  ParticleStudySettings s;
+  s.neurons = {2000};
+  s.replicas = 30;
+  s.seed = 5;
+  auto run = [&](double precision) {
+    s.exit_precision = precision;
+    return run_particle_study(c, s, none, PETSC_COMM_WORLD);
+  };
+  int rank = 0;
+  MPI_Comm_rank(PETSC_COMM_WORLD, &rank);
+  const ParticleStudy all = run(0.0);
+  // The pilot is replicas 0..9 of the same stream: their spread sets the count, (sd / precision)^2.
+  double sd = 0.0;
+  if (rank == 0) {
+    REQUIRE(all.levels.size() == 1);
+    CHECK(all.levels.front().replicas == 30);  // no precision: the count asked
+    REQUIRE(all.levels.front().exit.values.size() == 30);
+    const std::vector<double> pilot(all.levels.front().exit.values.begin(), all.levels.front().exit.values.begin() + 10);
+    sd = summarize(pilot).std;
+    MESSAGE("pilot sd of the exit time at N = 2000: " << sd);
+  }
+  MPI_Bcast(&sd, 1, MPI_DOUBLE, 0, PETSC_COMM_WORLD);
+  const ParticleStudy coarse = run(sd);           // 1 replica wanted: the pilot is enough
+  const ParticleStudy middling = run(sd / 4.0);   // 16 wanted
+  const ParticleStudy fine = run(sd / 100.0);     // 10^4 wanted: never more than asked
+  if (rank != 0) return;
+  CHECK(coarse.levels.front().replicas == 10);
+  CHECK(middling.levels.front().replicas == 16);
+  CHECK(middling.levels.front().exit.replicas == 16);
+  CHECK(fine.levels.front().replicas == 30);
+  // The first 16 replicas are those of the full run: the same streams.
+  for (std::size_t k = 0; k < 16; ++k)
+    CHECK(middling.levels.front().exit.values[k] == all.levels.front().exit.values[k]);
+  // A size where a pilot replica stays inside to the end runs every replica: its spread is unknown.
+  const model::Case early =
+      model::read_case(std::string(STF_SOURCE_DIR) + "/cases/memory.toml", {"time.end=3", "report.times=[1]"});
+  s.exit_precision = 1.0;
+  const ParticleStudy censored = run_particle_study(early, s, none, PETSC_COMM_WORLD);
+  REQUIRE(censored.levels.size() == 1);
+  CHECK(censored.levels.front().exit.exited == 0);
+  CHECK(censored.levels.front().replicas == 30);
+}
