@@ -481,7 +481,11 @@ void CharacteristicRun::step(double t0, double dt)
   const std::size_t size = y0_.size();
   for (auto* v : {&k1_, &k2_, &k3_, &k4_, &y_}) v->resize(size);
   const std::vector<double>& y0 = y0_;
-  std::vector<double>&k1 = k1_, &k2 = k2_, &k3 = k3_, &k4 = k4_, &y = y_;
+  std::vector<double>& k1 = k1_;
+  std::vector<double>& k2 = k2_;
+  std::vector<double>& k3 = k3_;
+  std::vector<double>& k4 = k4_;
+  std::vector<double>& y = y_;
   auto stage = [&](const std::vector<double>& k, double factor) {
     for (std::size_t i = 0; i < size; ++i) y[i] = y0[i] + factor * k[i];
   };

@@ -65,7 +65,7 @@ ExitLawStudy run_exit_law_study(const model::Case& c, const ExitLawSettings& s, 
       const auto exits = static_cast<double>(sample.exits.size());
       if (sample.censored == 0 && exits >= 2) {
         const double sd = summarize(sample.exits).std;
-        wanted = std::ceil(sd * sd / (s.precision * s.precision));
+        wanted = replicas_for_precision(sd, s.precision);
       } else if (exits >= 2) {
         // Exponential maximum likelihood: sd of the mean ~ mean / sqrt(exits).
         const double mean = (std::accumulate(sample.exits.begin(), sample.exits.end(), 0.0) +

@@ -157,28 +157,26 @@ ParticleStudy run_particle_study(const model::Case& c, const ParticleStudySettin
     o.replicas = pilot;
     auto ensemble = particles::simulate_ensemble(c, o, comm);
     // The rest of the replicas, or as many as the requested precision of the mean exit time needs
-    // (rank 0 decides from the pilot; every rank runs the same collective ensemble).
-    long more = settings.replicas - pilot;
-    if (more > 0 && rank == 0 && !ensemble.interrupted) {
+    // (rank 0 decides from the pilot; every rank runs the same collective ensemble, and every rank
+    // knows whether the pilot was interrupted).
+    long more = ensemble.interrupted ? 0 : settings.replicas - pilot;
+    if (more > 0 && rank == 0) {
       std::vector<double> exits;
       for (const auto& r : ensemble.replicas)
         if (r.exit_time) exits.push_back(*r.exit_time);
       if (exits.size() == ensemble.replicas.size() && exits.size() >= 2) {
-        const double sd = summarize(exits).std;
-        const double wanted = std::ceil(sd * sd / (settings.exit_precision * settings.exit_precision));
+        const double wanted = replicas_for_precision(summarize(exits).std, settings.exit_precision);
         more = std::clamp(static_cast<long>(std::min(wanted, 1e15)), pilot, settings.replicas) - pilot;
       }
     }
     MPI_Bcast(&more, 1, MPI_LONG, 0, comm);
-    int stopped = ensemble.interrupted ? 1 : 0;
-    MPI_Bcast(&stopped, 1, MPI_INT, 0, comm);
-    if (more > 0 && !stopped) {
+    if (more > 0) {
       o.first_replica = pilot;
       o.replicas = more;
       o.snapshot_replicas = std::max(0L, std::min(settings.wasserstein_replicas, settings.replicas) - pilot);
       ensemble = particles::combine_ensembles(std::move(ensemble), particles::simulate_ensemble(c, o, comm));
     }
-    if (rank == 0) study.levels.push_back(analyse_ensemble(n, pilot + (stopped ? 0 : more), ensemble, reference));
+    if (rank == 0) study.levels.push_back(analyse_ensemble(n, pilot + more, ensemble, reference));
     if (ensemble.interrupted) {
       study.interrupted = true;
       break;

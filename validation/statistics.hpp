@@ -2,6 +2,8 @@
 // with Student-t confidence intervals, observed orders of convergence and Richardson extrapolation.
 #pragma once
 
+#include <cmath>
+
 #include <optional>
 #include <vector>
 
@@ -17,6 +19,10 @@ struct SampleSummary {
 
 /// Mean, sample standard deviation and standard error of `x` (throws std::invalid_argument if empty).
 SampleSummary summarize(const std::vector<double>& x);
+
+/// The sample size whose mean has standard error `precision` when one draw has standard deviation
+/// `sd`: ceil((sd / precision)^2).
+inline double replicas_for_precision(double sd, double precision) { return std::ceil(sd * sd / (precision * precision)); }
 
 /// Quantile of level p in [0, 1] of `x`, with linear interpolation between order statistics
 /// (Hyndman and Fan's type 7, the default of R and NumPy). Throws std::invalid_argument if empty.
