@@ -24,7 +24,8 @@ namespace stf::solver {
 /// them has not converged.
 ///
 /// `safety` is Roache's factor of the grid convergence index: 1.25 where the scheme's order is
-/// verified (three resolutions in the asymptotic range), 3 where it is not.
+/// verified, 3 where it is not. It applies to a quantity whose observed order is within 10 % of
+/// `order` (three resolutions in the asymptotic range); any other quantity gets at least 3.
 AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, double tolerance, double order,
                                  const model::MemoryRegion& region, double safety = 1.25);
 
