@@ -1,121 +1,17 @@
-// The PETSc shim of the limit equation (MODEL.md §3). The physics is in the face fluxes of
-// numerical_flux.hpp and in the small helpers below; this file moves data between them and PETSc.
+// The PETSc shim of the limit equation (MODEL.md §3) for the MUSCL scheme: the cells' face fluxes
+// (numerical_flux.hpp) and their killing here; the reset routing and the dynamics of the singular
+// parts (lines, corner, atom) in singular_dynamics.hpp. This file moves data between them and PETSc.
 #include "solver/rhs.hpp"
 
 #include <algorithm>
 #include <utility>
 
 #include "solver/numerical_flux.hpp"
+#include "solver/singular_dynamics.hpp"
 
 namespace stf::solver {
 
 namespace {
-
-/// Where spiking mass re-enters in potential (MODEL.md §1: U <- u_reset). With u_reset = 0 and a
-/// linear potential leak whose drift at u = 0 points outward (v0 <= 0), the reset mass stays on the
-/// line {u = 0}; otherwise it enters the cells through the face u = 0 (column 0). A u_reset > 0 is
-/// split between the two columns whose centres bracket it (the mean potential is kept).
-struct ResetDestination {
-  bool keep = false;  // model.reset = false: the potential is kept, only the calcium jumps (MODEL.md §1)
-  bool line = false;
-  long i0 = 0;
-  double w0 = 1.0;
-  long i1 = -1;
-  double w1 = 0.0;
-};
-
-ResetDestination reset_destination(const Physics& ph, const NonlocalTerms& nl)
-{
-  ResetDestination d;
-  if (!ph.params.reset) {
-    d.keep = true;
-    return d;
-  }
-  if (ph.params.u_reset > 0.0) {
-    d.i0 = ph.reset_split.first;
-    d.w0 = ph.reset_split.w_first;
-    if (d.w0 < 1.0) {
-      d.i1 = d.i0 + 1;
-      d.w1 = 1.0 - d.w0;
-    }
-    return d;
-  }
-  d.line = ph.parts.line_u0 && nl.v0 <= 0.0;
-  return d;
-}
-
-/// Adds spiking mass to where it lands: owned cells on every rank, the singular parts (line u = 0,
-/// lost past c_max) on rank 0 only, so that each contribution is counted once.
-struct Depositor {
-  PetscScalar** f;
-  double* s;
-  bool root;
-  long xs, xe, ys, ye, cells_c;
-  const mesh::SingularParts& parts;
-  double sigma;  // the calcium rows' shift
-
-  void add(double rate, const ResetDestination& d, long row, double w_row) const noexcept
-  {
-    const double m = rate * w_row;
-    if (row >= cells_c) {
-      if (root) s[parts.lost_c_offset] += m;
-      return;
-    }
-    if (d.line) {
-      if (root) s[parts.line_u0_offset + row] += m;
-      return;
-    }
-    if (row < ys || row >= ye) return;
-    if (d.i0 >= xs && d.i0 < xe) f[row][d.i0] += m * d.w0;
-    if (d.i1 >= xs && d.i1 < xe) f[row][d.i1] += m * d.w1;
-  }
-  /// Mass landing at calcium c (row position c + sigma in the calcium frame): split between the
-  /// two rows whose centres bracket it, so the mean calcium is kept (from c = 0 to c = 1 without
-  /// frame: half in each of the rows m - 1 and m).
-  void add_at_c(double rate, const ResetDestination& d, const mesh::Grid& grid, double c) const noexcept
-  {
-    const mesh::CellSplit split = grid.split_c(c + sigma);
-    if (split.outside) {
-      if (root) s[parts.lost_c_offset] += rate;
-      return;
-    }
-    add(rate, d, split.first, split.w_first);
-    if (split.w_first < 1.0) add(rate, d, split.first + 1, 1.0 - split.w_first);
-  }
-  /// Where spiking mass lands when it keeps its potential (model.reset = false): on the line
-  /// {u = 0} if it spikes there, otherwise in the columns of `at_u` (where it spiked).
-  ResetDestination keep_at(const mesh::CellSplit& at_u, bool on_line_u0) const noexcept
-  {
-    ResetDestination d;
-    d.line = on_line_u0;
-    d.i0 = at_u.first;
-    d.w0 = at_u.w_first;
-    if (at_u.w_first < 1.0) {
-      d.i1 = at_u.first + 1;
-      d.w1 = 1.0 - at_u.w_first;
-    }
-    return d;
-  }
-};
-
-/// model.reset = false: the spiking mass of cell (i, j) moves to (i, j + m), an exact shift within
-/// the column (each rank owns whole columns then, see create_state_dm), or past c_max.
-void keep_potential_spikes(const Physics& ph, PetscScalar** q, const Depositor& dep)
-{
-  const long m = ph.grid.cells_per_unit_c(), nc = ph.grid.cells_c();
-  const double* phi = ph.phi_column.data();
-  double lost = 0.0;
-  for (long j = dep.ys; j < dep.ye; ++j) {
-    const PetscScalar* r = q[j];
-    if (j + m < nc) {
-      PetscScalar* out = dep.f[j + m];
-      for (long i = dep.xs; i < dep.xe; ++i) out[i] += phi[i] * r[i];
-    } else {
-      for (long i = dep.xs; i < dep.xe; ++i) lost += phi[i] * r[i];
-    }
-  }
-  dep.s[dep.parts.lost_c_offset] += lost;  // this rank's cells only: summed over the ranks
-}
 
 template <class L>
 void cell_terms(const RhsContext& ctx, const NonlocalTerms& nl, PetscScalar** q, const PetscScalar* parts,
@@ -175,14 +71,12 @@ void cell_terms(const RhsContext& ctx, const NonlocalTerms& nl, PetscScalar** q,
       fu[k] = muscl_flux_density<L>(drive - lu[i], rho[k], rho[k + 1], rho[k + 2], rho[k + 3], geo[i + 1], geo[i + 2]);
     }
     if (k_first == 1) {
-      // Face u = 0. Linear leak: outward drift moves cell mass onto the line {u = 0}; inward drift
-      // releases the line's mass into column 0 (first-order upwind from the line, as from a ghost
-      // cell holding it). Exponential leak: the drift there is I + p >= 0 and nothing enters
-      // through the face except the reset flux, added as a source below.
+      // Face u = 0. Linear leak: the exchange with the line {u = 0} (line_u0_face_flux).
+      // Exponential leak: the drift there is I + p >= 0 and nothing enters through the face except
+      // the reset flux, added as a source by singular_terms.
       double flux = 0.0;
       if (P.line_u0) {
-        const double v0 = nl.v0;
-        flux = v0 < 0.0 ? v0 * inv_h[2] * r[0] : (v0 > 0.0 ? v0 * inv_h[2] * parts[P.line_u0_offset + j] : 0.0);
+        flux = line_u0_face_flux(nl.v0, inv_h[2], r[0], parts[P.line_u0_offset + j]);
         s[P.line_u0_offset + j] -= flux;
       }
       fu[0] = flux;
@@ -200,98 +94,6 @@ void cell_terms(const RhsContext& ctx, const NonlocalTerms& nl, PetscScalar** q,
       out[i] = (fu[k] - fu[k + 1]) + (low[k] - high[k]) - phi[i] * r[i];
     }
     std::swap(low, high);
-  }
-}
-
-/// The reset flux of the cells and the dynamics of the singular parts (MODEL.md §3).
-void singular_terms(const RhsContext& ctx, const NonlocalTerms& nl, const PetscScalar* parts, const Depositor& dep)
-{
-  const Physics& ph = ctx.physics;
-  const auto& P = ph.parts;
-  const long nu = ph.grid.cells_u(), nc = ph.grid.cells_c(), m = ph.grid.cells_per_unit_c();
-  const double inv_dc = 1.0 / ph.grid.dc();
-  const double drive = nl.input + nl.drive;
-  const double phi0 = ph.phi_at_0;
-  const bool root = dep.root;
-  double* s = dep.s;
-  const ResetDestination d = reset_destination(ph, nl);
-
-  // J(t, c - 1): the mass that spiked in calcium row j re-enters in row j + m (an exact shift).
-  // Without reset the cells' spikes stay in their columns (keep_potential_spikes).
-  if (!d.keep)
-    for (long j = 0; j < nc; ++j) {
-      const double J = ctx.reset_flux[static_cast<std::size_t>(j)];
-      if (J != 0.0) dep.add(J, d, j + m, 1.0);
-    }
-  // Without reset, mass at u = 0 spikes to u = 0 (the line {u = 0}, which exists wherever mass can
-  // sit at u = 0), mass at column i to column i.
-  const ResetDestination d_line_u0 = d.keep ? dep.keep_at(mesh::CellSplit{}, true) : d;
-
-  if (P.line_u0) {
-    const PetscScalar* line = parts + P.line_u0_offset;
-    for (long j = 0; j < nc; ++j) {
-      // Transport down in c (first-order upwind through face j, from row j); at c = 0 into the corner.
-      // (In the calcium frame the line's rows move with the flow: relabelled by the driver.)
-      const double down = ph.calcium_frame ? 0.0 : ph.leak_c_face[static_cast<std::size_t>(j)] * inv_dc * line[j];
-      const double spikes = phi0 * line[j];  // the line spikes at phi(0)
-      if (root) {
-        s[P.line_u0_offset + j] -= down + spikes;
-        if (j > 0)
-          s[P.line_u0_offset + j - 1] += down;
-        else if (P.corner)
-          s[P.corner_offset] += down;
-      }
-      dep.add(spikes, d_line_u0, j + m, 1.0);
-    }
-  }
-  if (P.line_c0) {
-    const PetscScalar* line = parts + P.line_c0_offset;
-    for (long i = 0; i < nu; ++i) {
-      const double spikes = ph.phi_column[static_cast<std::size_t>(i)] * line[i];
-      if (root) s[P.line_c0_offset + i] -= spikes;
-      dep.add_at_c(spikes, d.keep ? dep.keep_at(mesh::CellSplit{i, 1.0, false}, false) : d, ph.grid, 1.0);
-    }
-    if (root) {
-      // Transport along c = 0 in u, first-order upwind, with the cells' face velocities.
-      for (long i = 1; i < nu; ++i) {
-        const double a = drive - ph.leak_u_face[static_cast<std::size_t>(i)];
-        const double flux = a * (a > 0.0 ? line[i - 1] * ph.inv_du(i - 1) : line[i] * ph.inv_du(i));
-        s[P.line_c0_offset + i - 1] -= flux;
-        s[P.line_c0_offset + i] += flux;
-      }
-      if (P.corner) {
-        const double v0 = nl.v0;
-        const double flux = v0 * ph.inv_du(0) * (v0 > 0.0 ? parts[P.corner_offset] : line[0]);
-        s[P.corner_offset] -= flux;
-        s[P.line_c0_offset] += flux;
-      }
-      const double a = drive - ph.leak_u_face[static_cast<std::size_t>(nu)];
-      if (a > 0.0) {
-        const double flux = a * ph.inv_du(nu - 1) * line[nu - 1];
-        s[P.line_c0_offset + nu - 1] -= flux;
-        s[P.lost_u_offset] += flux;
-      }
-    }
-  }
-  if (P.corner) {
-    const double spikes = phi0 * parts[P.corner_offset];
-    if (root) s[P.corner_offset] -= spikes;
-    dep.add_at_c(spikes, d_line_u0, ph.grid, 1.0);
-  }
-  if (P.atom) {
-    // The atom moves along its characteristic and loses weight at rate phi(U) into the reset
-    // flux, which lands at calcium C + 1 (split between the two rows around it).
-    const double U = parts[P.atom_offset], C = parts[P.atom_offset + 1], W = parts[P.atom_offset + 2];
-    const double spikes = ph.params.phi(U > 0.0 ? U : 0.0) * W;
-    if (root) {
-      s[P.atom_offset] += ph.params.leak_U.velocity(U, drive);
-      s[P.atom_offset + 1] += ph.params.leak_C.velocity(C, 0.0);
-      s[P.atom_offset + 2] -= spikes;
-    }
-    // Without reset the spikes keep the atom's potential U (on the line {u = 0} if it sits there).
-    const ResetDestination da =
-        d.keep ? dep.keep_at(ph.grid.split_u(U > 0.0 ? U : 0.0), P.line_u0 && U <= 0.0) : d;
-    dep.add_at_c(spikes, da, ph.grid, (C > 0.0 ? C : 0.0) + 1.0);
   }
 }
 
@@ -324,7 +126,6 @@ PetscErrorCode compute_nonlocal_terms(const RhsContext& ctx, double input, doubl
   PetscFunctionBeginUser;
   PetscCall(PetscLogEventBegin(ctx.event_nonlocal, 0, 0, 0, 0));
   const Physics& ph = ctx.physics;
-  const auto& P = ph.parts;
   const auto& g = ph.grid;
   PetscInt xs, ys, xm, ym;
   PetscCall(DMDAGetCorners(ctx.dm.cells, &xs, &ys, nullptr, &xm, &ym, nullptr));
@@ -352,15 +153,7 @@ PetscErrorCode compute_nonlocal_terms(const RhsContext& ctx, double input, doubl
   for (long j = 0; j < g.cells_c(); ++j) p += (w0 + w1 * row_c(j)) * ctx.reset_flux[static_cast<std::size_t>(j)];
   const PetscScalar* parts;
   PetscCall(VecGetArrayRead(ctx.parts_local, &parts));
-  if (P.line_u0)
-    for (long j = 0; j < g.cells_c(); ++j) p += ph.phi_at_0 * (w0 + w1 * row_c(j)) * parts[P.line_u0_offset + j];
-  if (P.line_c0)
-    for (long i = 0; i < g.cells_u(); ++i) p += ph.phi_column[static_cast<std::size_t>(i)] * w0 * parts[P.line_c0_offset + i];
-  if (P.corner) p += ph.phi_at_0 * w0 * parts[P.corner_offset];
-  if (P.atom) {
-    const double U = parts[P.atom_offset], C = parts[P.atom_offset + 1], W = parts[P.atom_offset + 2];
-    p += ph.params.phi(U > 0.0 ? U : 0.0) * (w0 + w1 * C) * W;
-  }
+  add_singular_parts_drive(ph, parts, sigma, p);
   PetscCall(VecRestoreArrayRead(ctx.parts_local, &parts));
   out->input = input;
   out->drive = p;
