@@ -138,15 +138,38 @@ void CalciumPackets::add_atoms(const CalciumPackets& other, double weight)
 
 void CalciumPackets::add_spiked_above(const CalciumPackets& other, double weight, double F)
 {
+  add_part_above(other, weight, F, true);
+}
+
+void CalciumPackets::add_above(const CalciumPackets& other, double weight, double F)
+{
+  add_part_above(other, weight, F, false);
+}
+
+void CalciumPackets::move_up_one()
+{
+  // x -> x + 1: E[x + 1] = E[x] + 1, E[(x + 1)^2] = E[x^2] + 2 E[x] + 1; row r becomes row r + m,
+  // atom k atom k + 1.
+  for (Row& r : rows_) {
+    r.s2 += 2.0 * r.s1 + r.f;
+    r.s1 += r.f;
+  }
+  if (!rows_.empty()) first_row_ += m_;
+  if (!atoms_.empty()) first_atom_ += 1;
+}
+
+void CalciumPackets::add_part_above(const CalciumPackets& other, double weight, double F, bool moved_up)
+{
   if (!(weight > 0.0)) return;
   if (other.m_ != m_) throw std::invalid_argument("CalciumPackets: mixing laws with different rows per unit");
-  // Atoms above the floor move to the next atom of the lattice (the targets allocated once).
+  const long shift = moved_up ? 1 : 0;
+  // Atoms above the floor, to the next atom of the lattice if moved up (the targets allocated once).
   const long n_atoms = static_cast<long>(other.atoms_.size());
   const long first_above = other.first_atom_above(F);
   if (first_above < n_atoms) {
-    atom_at(other.first_atom_ + first_above + 1);
-    atom_at(other.first_atom_ + n_atoms);
-    double* target = atoms_.data() + (other.first_atom_ + first_above + 1 - first_atom_);
+    atom_at(other.first_atom_ + first_above + shift);
+    atom_at(other.first_atom_ + n_atoms - 1 + shift);
+    double* target = atoms_.data() + (other.first_atom_ + first_above + shift - first_atom_);
     for (long k = first_above; k < n_atoms; ++k) *target++ += weight * other.atoms_[static_cast<std::size_t>(k)];
   }
   if (other.rows_.empty()) return;
@@ -159,20 +182,34 @@ void CalciumPackets::add_spiked_above(const CalciumPackets& other, double weight
     const Row a = other.row_above(k, F);
     if (!(a.f > 0.0)) continue;
     // x -> x + 1: E[x + 1] = E[x] + 1, E[(x + 1)^2] = E[x^2] + 2 E[x] + 1.
-    add(weight * a.f, weight * (a.s1 + a.f), weight * (a.s2 + 2.0 * a.s1 + a.f));
+    if (moved_up)
+      add(weight * a.f, weight * (a.s1 + a.f), weight * (a.s2 + 2.0 * a.s1 + a.f));
+    else
+      add(weight * a.f, weight * a.s1, weight * a.s2);
   }
   if (above_begin >= n) return;
-  // A whole row moves up one unit, m rows: row k of `other` lands on its row k + m, with the same
-  // moment rule. The target rows are allocated once.
-  const long first_target = other.first_row_ + above_begin + m_;
+  // Whole rows: row k of `other` lands on its row k (+ m if moved up, with the same moment rule). The
+  // target rows are allocated once.
+  const long first_target = other.first_row_ + above_begin + shift * m_;
   row_at(first_target);
-  row_at(other.first_row_ + n - 1 + m_);
+  row_at(other.first_row_ + n - 1 + shift * m_);
   Row* target = rows_.data() + (first_target - first_row_);
-  for (long k = above_begin; k < n; ++k, ++target) {
-    const Row& o = other.rows_[static_cast<std::size_t>(k)];
-    target->f += weight * o.f;
-    target->s1 += weight * (o.s1 + o.f);
-    target->s2 += weight * (o.s2 + 2.0 * o.s1 + o.f);
+  const Row* from = other.rows_.data() + above_begin;
+  const long count = n - above_begin;
+  if (moved_up) {
+    for (long k = 0; k < count; ++k) {
+      const Row& o = from[k];
+      target[k].f += weight * o.f;
+      target[k].s1 += weight * (o.s1 + o.f);
+      target[k].s2 += weight * (o.s2 + 2.0 * o.s1 + o.f);
+    }
+  } else {
+    // The newborn cell's mixture: moved up once, afterwards (move_up_one), half the arithmetic here.
+    for (long k = 0; k < count; ++k) {
+      target[k].f += weight * from[k].f;
+      target[k].s1 += weight * from[k].s1;
+      target[k].s2 += weight * from[k].s2;
+    }
   }
 }
 

@@ -54,6 +54,11 @@ public:
   /// (the law of the calcium just after a spike of those neurons). The part on the floor is not
   /// added: it lands at x = F + 1 and the caller accounts for it with its exact emission times.
   void add_spiked_above(const CalciumPackets& other, double weight, double F);
+  /// The same without the move: `weight` times the part of `other` above F, where it is. A mixture
+  /// of many such parts is moved up once, by `move_up_one`, for half the arithmetic per row.
+  void add_above(const CalciumPackets& other, double weight, double F);
+  /// Moves every packet and atom up by one unit (x -> x + 1, exact moments); before `finish`.
+  void move_up_one();
   /// Adds the continuous packets of `shape` scaled to mass `f` and moved in x to the mean `s1 / f`
   /// (its atoms are not added). Without continuous mass in `shape`, one packet (f, s1, s2).
   void add_continuous_like(const CalciumPackets& shape, double f, double s1, double s2);
@@ -86,6 +91,7 @@ public:
 private:
   using Row = Moments;
   Row& row_at(long r);
+  void add_part_above(const CalciumPackets& other, double weight, double F, bool moved_up);
   double& atom_at(long k);
   /// The above-floor part of one row's packet in x-moments (mass, s1, s2).
   Row row_above(long index, double F) const noexcept;

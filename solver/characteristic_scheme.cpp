@@ -613,9 +613,11 @@ std::shared_ptr<const CalciumPackets> CharacteristicRun::newborn_calcium(double 
   const double F_open = P_.beta() * n.opened, F_now = P_.beta() * t, F_mid = 0.5 * (F_open + F_now);
   double total = 0.0;
   for (const Cell& c : cells_) total += c.emitted;
-  // Cells that emitted below 1e-15 of the total change no digit of the mixture.
+  // Cells that emitted below 1e-15 of the total change no digit of the mixture. Each part above the
+  // floor is added where it is, and the mixture moved up by one unit once.
   for (const Cell& c : cells_)
-    if (c.emitted > 1e-15 * total) mixture.add_spiked_above(*c.packets, c.emitted, F_mid);
+    if (c.emitted > 1e-15 * total) mixture.add_above(*c.packets, c.emitted, F_mid);
+  mixture.move_up_one();
   mixture.finish();
   auto law = std::make_shared<CalciumPackets>(res_.rows_per_unit_c, atom_origin_);
   if (n.A0 > 0.0) {

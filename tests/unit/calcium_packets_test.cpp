@@ -60,6 +60,47 @@ TEST_CASE("CalciumPackets: a spike moves the part above the floor up by one unit
   CHECK(after.c2 == doctest::Approx(before.c2 + 2.0 * before.c1 + before.mass).epsilon(1e-14));
 }
 
+TEST_CASE("CalciumPackets: a mixture of parts added where they are and moved up once is the mixture of spiked parts")
+{
+  // Two laws, weighted, cut by floors below, inside and above their packets and atoms.
+  CalciumPackets other(4, 2.5);
+  other.add_atom(2, 0.4);
+  for (int r = 10; r < 30; ++r) {
+    const double mean = (r + 0.3) / 4.0, mass = 0.6 / 20.0;
+    other.add(mass, mass * mean, mass * (0.002 + mean * mean));
+  }
+  other.normalise();
+  other.finish();
+  const CalciumPackets law = mixed_law();
+  for (const double F : {0.0, 1.3, 2.5, 3.01, 4.6, 6.2, 9.0}) {
+    CAPTURE(F);
+    CalciumPackets spiked(4, 2.5), moved(4, 2.5);
+    spiked.add_spiked_above(law, 0.7, F);
+    spiked.add_spiked_above(other, 0.3, F);
+    spiked.finish();
+    moved.add_above(law, 0.7, F);
+    moved.add_above(other, 0.3, F);
+    moved.move_up_one();
+    moved.finish();
+    REQUIRE(moved.rows() == spiked.rows());
+    REQUIRE(moved.atoms() == spiked.atoms());
+    const auto a = spiked.packets(), b = moved.packets();
+    REQUIRE(a.size() == b.size());
+    for (std::size_t k = 0; k < a.size(); ++k) {
+      CHECK(b[k].mass == doctest::Approx(a[k].mass).epsilon(1e-14));
+      CHECK(b[k].mean == doctest::Approx(a[k].mean).epsilon(1e-14));
+      CHECK(b[k].variance == doctest::Approx(a[k].variance).epsilon(1e-9).scale(1e-6));
+    }
+    // And above every floor the two laws agree.
+    for (const double G : {F, F + 0.4, F + 1.1, F + 2.7}) {
+      const AboveFloor x = spiked.above(G), y = moved.above(G);
+      CHECK(y.mass == doctest::Approx(x.mass).epsilon(1e-13));
+      CHECK(y.c1 == doctest::Approx(x.c1).epsilon(1e-13));
+      CHECK(y.c2 == doctest::Approx(x.c2).epsilon(1e-13));
+    }
+  }
+}
+
 TEST_CASE("FloorWindow: gives CalciumPackets::above to the last bit wherever it holds, and holds only there")
 {
   const CalciumPackets law = mixed_law();
