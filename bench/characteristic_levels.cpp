@@ -22,10 +22,11 @@ int main(int argc, char** argv)
   }
   const int levels = argc > 2 ? std::atoi(argv[2]) : 6;
   // rows=M, h=LEVEL, phi=LEVEL, dt=LEVEL (with the window), window=LEVEL pin one length at a level, to
-  // see the error of the others alone.
+  // see the error of the others alone; obs=NAME follows one observable.
   std::vector<std::string> overrides;
   long pinned_rows = 0;
   int pinned_h = -1, pinned_dt = -1, pinned_phi = -1, pinned_window = -1;
+  std::string watched;  // obs=NAME: that observable's sup change and observed order, level by level
   for (int a = 3; a < argc; ++a) {
     const std::string arg = argv[a];
     if (arg.rfind("rows=", 0) == 0) pinned_rows = std::atol(arg.c_str() + 5);
@@ -33,12 +34,14 @@ int main(int argc, char** argv)
     else if (arg.rfind("dt=", 0) == 0) pinned_dt = std::atoi(arg.c_str() + 3);
     else if (arg.rfind("phi=", 0) == 0) pinned_phi = std::atoi(arg.c_str() + 4);
     else if (arg.rfind("window=", 0) == 0) pinned_window = std::atoi(arg.c_str() + 7);
+    else if (arg.rfind("obs=", 0) == 0) watched = arg.substr(4);
     else overrides.push_back(arg);
   }
   using namespace stf;
   try {
     const auto c = model::read_case(argv[1], overrides);
-    std::vector<double> exits;
+    std::vector<double> exits, watched_changes;
+    const auto watched_id = watched.empty() ? model::ObservableId::rate : model::observable_from_name(watched);
     std::vector<std::vector<model::Observables>> obs;
     for (int level = 0; level < levels; ++level) {
       auto r = solver::characteristic_resolution(c, level);
@@ -70,10 +73,22 @@ int main(int argc, char** argv)
             worst = std::string(model::observable_names()[k]);
           }
         }
+      std::string watched_text;
+      if (!watched.empty() && !obs.empty()) {
+        const auto k = static_cast<std::size_t>(watched_id);
+        double change = 0.0;
+        for (std::size_t s = 0; s < sol.observables.size() && s < obs.back().size(); ++s)
+          change = std::max(change, std::fabs(sol.observables[s].values[k] - obs.back()[s].values[k]));
+        const double watched_order =
+            watched_changes.empty() ? std::nan("") : std::log2(watched_changes.back() / change);
+        watched_changes.push_back(change);
+        watched_text = fmt::format(" | {} change {:.3e} order {:5.2f}", watched, change, watched_order);
+      }
       fmt::print("level {:2d}: dt {:.3e} h {:.3e} rows {:4d} | exit {:.10f} diff {:+.3e} order {:5.2f} | observables: "
                  "relative sup change {:.3e} ({}) | cells {:6d} steps {:7d} wall {:.3f} s\n",
                  level, r.dt, r.cell_width, r.rows_per_unit_c, exit, diff, order, obs_diff, worst, sol.cells, sol.steps,
                  sol.wall_seconds);
+      if (!watched_text.empty()) fmt::print("         {}\n", watched_text);
       std::fflush(stdout);
       exits.push_back(exit);
       obs.push_back(sol.observables);

@@ -15,8 +15,8 @@
 namespace stf::solver {
 
 /// The estimates of AccuracyReport from solutions at successive resolutions (coarse to fine, at
-/// least two; the same sample times). Pure: exposed for tests. With two solutions the order is not
-/// observed and the nominal `order` is used.
+/// least two; the same sample times; the last four are used). Pure: exposed for tests. With two
+/// solutions the order is not observed and the nominal `order` is used.
 ///
 /// The exit time's estimate is the larger of its own Richardson estimate and the error that the
 /// crossed observable's estimate implies (first order in the perturbation of the crossing of
@@ -24,8 +24,11 @@ namespace stf::solver {
 /// them has not converged.
 ///
 /// `safety` is Roache's factor of the grid convergence index: 1.25 where the scheme's order is
-/// verified, 3 where it is not. It applies to a quantity whose observed order is within 10 % of
-/// `order` (three resolutions in the asymptotic range); any other quantity gets at least 3.
+/// verified, 3 where it is not. It applies to a quantity whose effective order is at least 90 % of
+/// `order`; one below (or not observed) gets at least 3. An observed order above `order` does not
+/// shrink an estimate below what the previous difference gives at `order` (a cancellation in the
+/// last difference is not convergence), and one more than 10 % above it is replaced by the
+/// previous triple's order when that is smaller (see richardson_error in the source).
 AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, double tolerance, double order,
                                  const model::MemoryRegion& region, double safety = 1.25);
 
