@@ -389,20 +389,23 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
       n2 += km * (c2b + 2.0 * cb + 1.0);
     } else {
       const AboveFloor& A = cell.above(F);
-      const double on_floor = A.on_floor;
       drive += km * (w0 + w1 * A.c1);
-      // In x: above the floor x -> x + 1; on the floor (c = 0) to c = 1, i.e. x = F + 1.
-      const double x1 = A.c1 + F * A.mass, x2 = A.c2 + 2.0 * F * A.c1 + F * F * A.mass, landing = F + 1.0;
-      n1 += km * (x1 + A.mass + on_floor * landing);
-      n2 += km * (x2 + 2.0 * x1 + A.mass + on_floor * landing * landing);
-      q0 += km * on_floor;
-      q1 += km * on_floor * landing;
-      q2 += km * on_floor * landing * landing;
+      // In x: above the floor x -> x + 1 (A); on the floor (c = 0) to c = 1, i.e. x = F + 1, the same
+      // landing for every cell (Q, from q0 after the loop).
+      const double x1 = A.c1 + F * A.mass, x2 = A.c2 + 2.0 * F * A.c1 + F * F * A.mass;
+      q0 += km * A.on_floor;
       a0 += km * A.mass;
       a1 += km * (x1 + A.mass);
       a2 += km * (x2 + 2.0 * x1 + A.mass);
       dy[L.emitted + n] = km;
     }
+  }
+  if (!exp_c_) {
+    const double landing = F + 1.0;
+    q1 = q0 * landing;
+    q2 = q1 * landing;
+    n1 = a1 + q1;
+    n2 = a2 + q2;
   }
   CellSpiking S_new;
   double b_new = 0.0;
