@@ -15,23 +15,6 @@ using namespace stf;
 
 namespace {
 
-/// Three levels whose exit time and every observable (at two sample times) are 1 + c 2^(-order L).
-std::vector<solver::Solution> levels_of_order(double order, double c)
-{
-  std::vector<solver::Solution> out;
-  for (int level = 0; level < 3; ++level) {
-    solver::Solution s;
-    const double q = 1.0 + c * std::exp2(-order * level);
-    s.exit_time = q;
-    s.times = {0.0, 1.0};
-    model::Observables obs;
-    obs.values.fill(q);
-    s.observables = {obs, obs};
-    out.push_back(s);
-  }
-  return out;
-}
-
 /// Levels whose exit time and every observable are 1 + errors[L].
 std::vector<solver::Solution> levels_with_errors(const std::vector<double>& errors)
 {
@@ -46,6 +29,12 @@ std::vector<solver::Solution> levels_with_errors(const std::vector<double>& erro
     out.push_back(s);
   }
   return out;
+}
+
+/// Three levels whose exit time and every observable (at two sample times) are 1 + c 2^(-order L).
+std::vector<solver::Solution> levels_of_order(double order, double c)
+{
+  return levels_with_errors({c, c * std::exp2(-order), c * std::exp2(-2.0 * order)});
 }
 
 solver::AccuracyReport estimate(const std::vector<solver::Solution>& levels)
@@ -105,14 +94,7 @@ TEST_CASE("an observed order above the nominal one: the previous difference, red
     // q = 1 + e_L with e = (0.01, 0.001, 0.001): the last difference is 0, the error of the finest
     // 0.001; the estimate is the previous difference's 0.009 at the nominal order, times 3 (no order
     // observed).
-    std::vector<solver::Solution> levels = levels_of_order(2.0, c);
-    const double errors[3] = {0.01, 0.001, 0.001};
-    for (int level = 0; level < 3; ++level) {
-      levels[level].exit_time = 1.0 + errors[level];
-      levels[level].observables[0].values.fill(1.0 + errors[level]);
-      levels[level].observables[1].values.fill(1.0 + errors[level]);
-    }
-    const auto r = estimate(levels);
+    const auto r = estimate(levels_with_errors({0.01, 0.001, 0.001}));
     REQUIRE(r.exit_time_error);
     CHECK(*r.exit_time_error == doctest::Approx(3.0 * 0.009 / 12.0).epsilon(1e-9));
     CHECK(*r.exit_time_error > 0.001);
