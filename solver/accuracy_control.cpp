@@ -48,6 +48,15 @@ double richardson_error(double d_older, double d_coarse, double d_fine, double o
   return factor * std::max(d_fine / (std::exp2(p) - 1.0), d_coarse / (nominal * (nominal - 1.0)));
 }
 
+/// The sup over the first `samples` sample times that both hold of |q_a - q_b| for observable k.
+double sup_difference(const Solution& a, const Solution& b, std::size_t k, std::size_t samples)
+{
+  const std::size_t n = std::min({samples, a.observables.size(), b.observables.size()});
+  double d = 0.0;
+  for (std::size_t s = 0; s < n; ++s) d = std::max(d, std::fabs(a.observables[s].values[k] - b.observables[s].values[k]));
+  return d;
+}
+
 }  // namespace
 
 std::optional<double> exit_time_error_from_observables(
@@ -91,15 +100,11 @@ AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, dou
   // Observables: sup over the common sample times of the differences.
   const std::size_t samples = std::min(fine.observables.size(), mid.observables.size());
   for (std::size_t k = 0; k < model::observable_count; ++k) {
-    double d_fine = 0.0, d_coarse = 0.0, d_older = older ? 0.0 : -1.0, scale = 0.0;
-    for (std::size_t s = 0; s < samples; ++s) {
-      d_fine = std::max(d_fine, std::fabs(fine.observables[s].values[k] - mid.observables[s].values[k]));
-      scale = std::max(scale, std::fabs(fine.observables[s].values[k]));
-      if (coarse && s < coarse->observables.size())
-        d_coarse = std::max(d_coarse, std::fabs(mid.observables[s].values[k] - coarse->observables[s].values[k]));
-      if (older && s < older->observables.size() && s < coarse->observables.size())
-        d_older = std::max(d_older, std::fabs(coarse->observables[s].values[k] - older->observables[s].values[k]));
-    }
+    double scale = 0.0;
+    for (std::size_t s = 0; s < samples; ++s) scale = std::max(scale, std::fabs(fine.observables[s].values[k]));
+    const double d_fine = sup_difference(fine, mid, k, samples);
+    const double d_coarse = coarse ? sup_difference(mid, *coarse, k, samples) : 0.0;
+    const double d_older = older ? sup_difference(*coarse, *older, k, samples) : -1.0;
     r.observable_scale[k] = scale;
     r.observable_error[k] = coarse ? richardson_error(d_older, d_coarse, d_fine, order, safety, &r.observable_order[k])
                                    : safety * d_fine / (std::exp2(order) - 1.0);
