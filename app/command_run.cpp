@@ -122,7 +122,8 @@ int run(const RunOptions& options, const AppContext& context)
         if (!a.converged) fmt::print("  NOT converged to the tolerance: {}\n", a.stop_reason);
       }
       if (sol.exit_time && sol.accuracy && sol.accuracy->exit_time_error)
-        fmt::print("  exit time {:.10g} +- {:.2g} (estimated error)\n", *sol.exit_time, *sol.accuracy->exit_time_error);
+        fmt::print("  exit time {:.10g} +- {:.2g} (estimated error{})\n", *sol.exit_time, *sol.accuracy->exit_time_error,
+                   sol.accuracy->exit_time_extrapolated ? "; extrapolated from the two finest levels" : "");
       else if (sol.exit_time)
         fmt::print("  exit time {:.6g}\n", *sol.exit_time);
       else

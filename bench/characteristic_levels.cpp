@@ -1,10 +1,12 @@
 // The characteristic scheme level by level on one case: exit time, its difference from the previous
 // level and the observed order, cells, steps and wall time. The data of a work-precision diagram.
 // Run: build/bench/characteristic_levels CASE [LEVELS] [KEY=VALUE ...]   (default 6 levels)
+// dump=PATH writes every level's observables at every sample time to PATH (CSV: level, t, names...).
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
 #include <fmt/core.h>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -27,6 +29,7 @@ int main(int argc, char** argv)
   long pinned_rows = 0;
   int pinned_h = -1, pinned_dt = -1, pinned_phi = -1, pinned_window = -1;
   std::string watched;  // obs=NAME: that observable's sup change and observed order, level by level
+  std::string dump;     // dump=PATH: the observables of every level, for a closer look
   for (int a = 3; a < argc; ++a) {
     const std::string arg = argv[a];
     if (arg.rfind("rows=", 0) == 0) pinned_rows = std::atol(arg.c_str() + 5);
@@ -35,6 +38,7 @@ int main(int argc, char** argv)
     else if (arg.rfind("phi=", 0) == 0) pinned_phi = std::atoi(arg.c_str() + 4);
     else if (arg.rfind("window=", 0) == 0) pinned_window = std::atoi(arg.c_str() + 7);
     else if (arg.rfind("obs=", 0) == 0) watched = arg.substr(4);
+    else if (arg.rfind("dump=", 0) == 0) dump = arg.substr(5);
     else overrides.push_back(arg);
   }
   using namespace stf;
@@ -92,6 +96,21 @@ int main(int argc, char** argv)
       std::fflush(stdout);
       exits.push_back(exit);
       obs.push_back(sol.observables);
+      if (!dump.empty()) {
+        std::FILE* f = std::fopen(dump.c_str(), level == 0 ? "w" : "a");
+        if (f == nullptr) throw std::runtime_error("cannot write " + dump);
+        if (level == 0) {
+          fmt::print(f, "level,t");
+          for (auto name : model::observable_names()) fmt::print(f, ",{}", name);
+          fmt::print(f, "\n");
+        }
+        for (std::size_t s = 0; s < sol.observables.size(); ++s) {
+          fmt::print(f, "{},{:.10g}", level, sol.times[s]);
+          for (double v : sol.observables[s].values) fmt::print(f, ",{:.17g}", v);
+          fmt::print(f, "\n");
+        }
+        std::fclose(f);
+      }
     }
   } catch (const std::exception& e) {
     fmt::print(stderr, "characteristic_levels: {}\n", e.what());

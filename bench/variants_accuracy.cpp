@@ -2,7 +2,8 @@
 // for (issue 9): each variant is solved at the requested tolerance and at a much smaller reference
 // tolerance; for the exit time and every observable (sup over the sample times) the bench prints the
 // error against the reference, the run's own estimate, their ratio (an estimate brackets its error
-// when the ratio is below 1) and the wall time. The references take minutes each.
+// when the ratio is below 1), whether the value is extrapolated (solver/accuracy_control.hpp) and
+// the wall time. The references take minutes each.
 #include <algorithm>
 #include <array>
 #include <cmath>
@@ -132,9 +133,10 @@ int main(int argc, char** argv)
       if (run.exit_time && ref.exit_time && acc.exit_time_error) {
         const double error = std::fabs(*run.exit_time - *ref.exit_time), estimate = *acc.exit_time_error;
         worst_ratio = std::max(worst_ratio, error / estimate);
-        fmt::print("  {:15s} error {:.2e} estimate {:.2e} ratio {:.2f} relative error {:.1e} (reference +- {:.1e})\n",
+        fmt::print("  {:15s} error {:.2e} estimate {:.2e} ratio {:.2f} relative error {:.1e} (reference +- {:.1e}){}\n",
                    "exit time", error, estimate, error / estimate, error / *ref.exit_time,
-                   ref.accuracy->exit_time_error.value_or(std::numeric_limits<double>::quiet_NaN()));
+                   ref.accuracy->exit_time_error.value_or(std::numeric_limits<double>::quiet_NaN()),
+                   acc.exit_time_extrapolated ? " extrapolated" : "");
       } else {
         fmt::print("  exit time: {} (reference: {})\n", run.exit_time ? fmt::format("{:.9f}", *run.exit_time) : "none",
                    ref.exit_time ? fmt::format("{:.9f}", *ref.exit_time) : "none");
@@ -148,9 +150,9 @@ int main(int argc, char** argv)
         const double estimate = acc.observable_error[k], scale = acc.observable_scale[k];
         const double ratio = estimate > 0.0 ? error / estimate : (error > 0.0 ? std::numeric_limits<double>::infinity() : 0.0);
         worst_ratio = std::max(worst_ratio, ratio);
-        fmt::print("  {:15s} error {:.2e} estimate {:.2e} ratio {:.2f} relative error {:.1e} (reference +- {:.1e})\n",
+        fmt::print("  {:15s} error {:.2e} estimate {:.2e} ratio {:.2f} relative error {:.1e} (reference +- {:.1e}){}\n",
                    model::observable_names()[k], error, estimate, ratio, error / scale,
-                   ref.accuracy->observable_error[k]);
+                   ref.accuracy->observable_error[k], acc.observable_extrapolated[k] ? " extrapolated" : "");
       }
       std::fflush(stdout);
     }

@@ -29,8 +29,20 @@ namespace stf::solver {
 /// shrink an estimate below what the previous difference gives at `order` (a cancellation in the
 /// last difference is not convergence), and one more than 10 % above it is replaced by the
 /// previous triple's order when that is smaller (see richardson_error in the source).
+///
+/// With `extrapolate_finest` and four levels, each quantity is also estimated as the Richardson
+/// extrapolation of the last two levels at the nominal order (q_L + (q_L - q_{L-1}) / (2^n - 1)),
+/// whose error is bounded from the last three extrapolations where they are seen to converge at
+/// order 1 at least; where that bound is the smaller estimate, the quantity is marked extrapolated
+/// (apply_extrapolation gives the values) and the bound is its error.
 AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, double tolerance, double order,
-                                 const model::MemoryRegion& region, double safety = 1.25);
+                                 const model::MemoryRegion& region, double safety = 1.25,
+                                 bool extrapolate_finest = false);
+
+/// `fine` with the quantities that `report` marks extrapolated replaced by their Richardson
+/// extrapolation from `mid` (the level before) at `order`; a rate, a mean calcium and a variance
+/// are kept non-negative.
+Solution apply_extrapolation(const Solution& mid, Solution fine, const AccuracyReport& report, double order);
 
 /// The error of an exit time implied by errors of the observables: at the exit tau of `s`, the
 /// thresholds of `region` crossed over the sample interval that holds tau, each giving
@@ -48,6 +60,7 @@ struct RefinementLimits {
   double nominal_order = 2.0;
   double safety = 1.25;                // Roache's factor (estimate_accuracy)
   double cost_ratio = 4.0;             // a level's wall time over the previous one's (the budget's prediction)
+  bool extrapolate = false;            // report Richardson extrapolations where verified (estimate_accuracy)
 };
 
 /// The limits solve() uses for a scheme ("characteristic" or "muscl"): its nominal order, its cost

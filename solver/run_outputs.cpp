@@ -48,11 +48,13 @@ std::string summary_json(const model::Case& c, const Solution& s, const RunInfo&
     if (!a.converged) acc["stop_reason"] = a.stop_reason;
     acc["exit_time_error"] = optional(a.exit_time_error);
     acc["exit_time_order"] = optional(a.exit_time_order);
+    acc["exit_time_extrapolated"] = a.exit_time_extrapolated;
     nlohmann::ordered_json obs;
     for (std::size_t k = 0; k < model::observable_count; ++k)
       obs[std::string(model::observable_names()[k])] = {{"error", a.observable_error[k]},
                                                          {"scale", a.observable_scale[k]},
-                                                         {"order", optional(a.observable_order[k])}};
+                                                         {"order", optional(a.observable_order[k])},
+                                                         {"extrapolated", a.observable_extrapolated[k]}};
     acc["observables"] = obs;
     nlohmann::ordered_json levels = nlohmann::json::array();
     for (const auto& l : a.levels)

@@ -56,7 +56,8 @@ struct AccuracyLevel {
 /// What the refinement estimated: for the exit time and for each observable (sup over the sample
 /// times), the error of the finest level, Fs |q_L - q_{L-1}| / (2^p - 1) with the observed order p
 /// (clamped to [0.5, nominal order]: a higher apparent order is not trusted to shrink the estimate;
-/// Fs is Roache's safety factor; see solver/accuracy_control.hpp).
+/// Fs is Roache's safety factor; see solver/accuracy_control.hpp), or, for a quantity marked
+/// extrapolated, the error of the Richardson extrapolation of the two finest levels that is reported.
 struct AccuracyReport {
   double tolerance = 0.0;
   bool converged = false;                 // every estimate below tolerance (relative)
@@ -66,6 +67,10 @@ struct AccuracyReport {
   std::array<double, model::observable_count> observable_error{};   // absolute, sup over time
   std::array<double, model::observable_count> observable_scale{};   // sup over time of |q|: errors are relative to it
   std::array<std::optional<double>, model::observable_count> observable_order{};
+  // Whether the value reported is the Richardson extrapolation of the two finest levels (its error
+  // then bounded from the last three extrapolations) rather than the finest level's own.
+  bool exit_time_extrapolated = false;
+  std::array<bool, model::observable_count> observable_extrapolated{};
   std::vector<AccuracyLevel> levels;      // coarse to fine; the solution is the finest's
 };
 

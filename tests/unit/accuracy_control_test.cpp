@@ -119,3 +119,77 @@ TEST_CASE("four levels: an order jumping above the nominal one gives way to the 
   REQUIRE(three.exit_time_error);
   CHECK(*three.exit_time_error == doctest::Approx(1.25 * std::max(5e-5 / 3.0, 5e-4 / 12.0)).epsilon(1e-9));
 }
+
+namespace {
+
+solver::AccuracyReport estimate_extrapolated(const std::vector<solver::Solution>& levels)
+{
+  std::vector<const solver::Solution*> view;
+  for (const auto& s : levels) view.push_back(&s);
+  return solver::estimate_accuracy(view, 1e-4, 2.0, model::MemoryRegion{}, 1.25, true);
+}
+
+}  // namespace
+
+TEST_CASE("extrapolation: a term of the nominal order is removed, the next one bounds the error")
+{
+  // q_L = 1 + a 4^-L + b 8^-L: R_L = q_L + (q_L - q_{L-1}) / 3 = 1 - (4/3) b 8^-L, whose differences
+  // shrink eightfold: the estimate is 1.25 max(dR_f, dR_c / 4), the latter here.
+  const double a = 1e-3, b = 1e-4;
+  std::vector<double> errors;
+  for (int L = 0; L < 4; ++L) errors.push_back(a * std::exp2(-2.0 * L) + b * std::exp2(-3.0 * L));
+  const auto levels = levels_with_errors(errors);
+  const auto r = estimate_extrapolated(levels);
+  REQUIRE(r.exit_time_error);
+  CHECK(r.exit_time_extrapolated);
+  auto R = [&](int L) { return 1.0 - 4.0 / 3.0 * b * std::exp2(-3.0 * L); };
+  const double dR_coarse = std::fabs(R(2) - R(1)), dR_fine = std::fabs(R(3) - R(2));
+  const double expected = 1.25 * std::max(dR_fine, dR_coarse / 4.0);
+  CHECK(*r.exit_time_error == doctest::Approx(expected).epsilon(1e-6));
+  for (std::size_t k = 0; k < model::observable_count; ++k) {
+    CHECK(r.observable_extrapolated[k]);
+    CHECK(r.observable_error[k] == doctest::Approx(expected).epsilon(1e-6));
+  }
+  const auto out = solver::apply_extrapolation(levels[2], levels[3], r, 2.0);
+  REQUIRE(out.exit_time);
+  CHECK(*out.exit_time == doctest::Approx(R(3)).epsilon(1e-12));
+  CHECK(std::fabs(*out.exit_time - 1.0) < *r.exit_time_error);             // brackets the extrapolated value
+  CHECK(std::fabs(*out.exit_time - 1.0) < 0.02 * std::fabs(*levels[3].exit_time - 1.0));  // 50 times more accurate
+  CHECK(*r.exit_time_error < *estimate(levels).exit_time_error);  // and a smaller estimate than the finest's
+  CHECK(out.observables[1].values[0] == doctest::Approx(R(3)).epsilon(1e-12));
+}
+
+TEST_CASE("extrapolation: not used where the extrapolations do not converge, nor with three levels, nor unasked")
+{
+  // Plain differences shrink fourfold (order 2) but carry a part that alternates with the level:
+  // the extrapolations then change by about as much at each level, and the finest level is kept.
+  const auto irregular = levels_with_errors({1e-3, 2.5e-4 - 2e-5, 6.25e-5 + 2e-5, 1.5625e-5 - 2e-5});
+  const auto r = estimate_extrapolated(irregular);
+  CHECK_FALSE(r.exit_time_extrapolated);
+  for (std::size_t k = 0; k < model::observable_count; ++k) CHECK_FALSE(r.observable_extrapolated[k]);
+  const auto kept = solver::apply_extrapolation(irregular[2], irregular[3], r, 2.0);
+  CHECK(*kept.exit_time == *irregular[3].exit_time);
+
+  const auto smooth = levels_with_errors({1e-3, 2.5e-4, 6.25e-5, 1.5625e-5});
+  CHECK_FALSE(estimate_extrapolated({smooth[1], smooth[2], smooth[3]}).exit_time_extrapolated);
+  CHECK_FALSE(estimate(smooth).exit_time_extrapolated);
+  CHECK(estimate_extrapolated(smooth).exit_time_extrapolated);
+}
+
+TEST_CASE("extrapolation keeps a rate, a mean calcium and a variance non-negative, and nothing else")
+{
+  // A silent network: the finest two levels' rates 1e-6 and 1e-9 extrapolate to -3.3e-7.
+  auto levels = levels_with_errors({1e-3, 2.5e-4, 6.25e-5, 1.5625e-5});
+  for (auto* s : {&levels[2], &levels[3]})
+    for (auto& o : s->observables) o.values.fill(s == &levels[2] ? 1e-6 : 1e-9);
+  solver::AccuracyReport r;
+  r.observable_extrapolated.fill(true);
+  const auto out = solver::apply_extrapolation(levels[2], levels[3], r, 2.0);
+  const double extrapolated = 1e-9 + (1e-9 - 1e-6) / 3.0;
+  using model::ObservableId;
+  for (auto id : {ObservableId::rate, ObservableId::mean_calcium, ObservableId::var_potential, ObservableId::var_calcium})
+    CHECK(out.observables[1][id] == 0.0);
+  for (auto id : {ObservableId::drive, ObservableId::mean_potential, ObservableId::mass})
+    CHECK(out.observables[1][id] == doctest::Approx(extrapolated).epsilon(1e-12));
+  CHECK(*out.exit_time == *levels[3].exit_time);  // not marked
+}
