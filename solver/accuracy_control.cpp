@@ -57,23 +57,15 @@ double extrapolate(double coarse, double fine, double order)
 }
 
 /// The error of the last of three extrapolated values R_{L-2}, R_{L-1}, R_L from their differences
-/// dR_c = |R_{L-1} - R_{L-2}| and dR_f = |R_L - R_{L-1}|; none unless they are seen to converge at
-/// order 1 at least (dR_f <= dR_c / 2):
-///
-///     Fs max(dR_f, dR_c / 4).
-///
-/// If R converges at order q >= 1 (its error shrinks by r = 2^-q <= 1/2 per level), its error is
-/// r dR_f / (1 - r) <= dR_f; the second term keeps the bound when dR_f is small by a cancellation
-/// (at q = 2 the error is at most dR_c / 12). Not the tighter bounds of order 2, although R's leading
-/// term is of higher order: the closing and merging of cells leave an error that varies from sample
-/// to sample and from level to level without a smooth dependence on the lengths, which the
-/// extrapolation does not remove (on cases/memory.toml the variance of calcium's extrapolations
-/// changed by 4.0e-4, 7.5e-5, 5.6e-5 over levels 3 to 5: bounded at order 2 from level 4, R_4's error,
-/// 5.6e-5 against R_5, was 1.3 times its estimate).
-std::optional<double> extrapolated_error(double dR_coarse, double dR_fine, double safety)
+/// dR_c = |R_{L-1} - R_{L-2}| and dR_f = |R_L - R_{L-1}|: richardson_error applied to them, with the
+/// nominal order as theirs. Their leading error term is of a higher order than the nominal one, so
+/// this is conservative where they converge regularly; where they do not (an observed order below
+/// the nominal one), Roache's factor 3 and the lower order make the bound larger than the finest
+/// level's own estimate, and that level is kept.
+double extrapolated_error(double dR_coarse, double dR_fine, double order, double safety)
 {
-  if (!(dR_fine <= 0.5 * dR_coarse)) return std::nullopt;
-  return safety * std::max(dR_fine, 0.25 * dR_coarse);
+  std::optional<double> observed;
+  return richardson_error(-1.0, dR_coarse, dR_fine, order, safety, &observed);
 }
 
 /// The sup over the first `samples` sample times that both hold of |q_a - q_b| for observable k.
@@ -155,9 +147,9 @@ AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, dou
     if (extrapolate_finest && older) {
       const double dR_fine = sup_extrapolated_difference(*coarse, mid, mid, fine, k, samples, order);
       const double dR_coarse = sup_extrapolated_difference(*older, *coarse, *coarse, mid, k, samples, order);
-      const std::optional<double> e = extrapolated_error(dR_coarse, dR_fine, safety);
-      if (e && *e < r.observable_error[k]) {
-        r.observable_error[k] = *e;
+      const double e = extrapolated_error(dR_coarse, dR_fine, order, safety);
+      if (e < r.observable_error[k]) {
+        r.observable_error[k] = e;
         r.observable_extrapolated[k] = true;
       }
     }
@@ -177,9 +169,9 @@ AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, dou
       const double R1 = extrapolate(*older->exit_time, *coarse->exit_time, order);
       const double R2 = extrapolate(*coarse->exit_time, *mid.exit_time, order);
       const double R3 = extrapolate(*mid.exit_time, *fine.exit_time, order);
-      const std::optional<double> e = extrapolated_error(std::fabs(R2 - R1), std::fabs(R3 - R2), safety);
-      if (e && *e < *r.exit_time_error) {
-        r.exit_time_error = *e;
+      const double e = extrapolated_error(std::fabs(R2 - R1), std::fabs(R3 - R2), order, safety);
+      if (e < *r.exit_time_error) {
+        r.exit_time_error = e;
         r.exit_time_extrapolated = true;
       }
     }

@@ -32,9 +32,9 @@ namespace stf::solver {
 ///
 /// With `extrapolate_finest` and four levels, each quantity is also estimated as the Richardson
 /// extrapolation of the last two levels at the nominal order (q_L + (q_L - q_{L-1}) / (2^n - 1)),
-/// whose error is bounded from the last three extrapolations where they are seen to converge at
-/// order 1 at least; where that bound is the smaller estimate, the quantity is marked extrapolated
-/// (apply_extrapolation gives the values) and the bound is its error.
+/// whose error is estimated by the same rule from the last three extrapolations; where that estimate
+/// is the smaller, the quantity is marked extrapolated (apply_extrapolation gives the values) and the
+/// estimate is its error.
 AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, double tolerance, double order,
                                  const model::MemoryRegion& region, double safety = 1.25,
                                  bool extrapolate_finest = false);

@@ -161,7 +161,10 @@ public:
         for (long k = 0;; ++k) {
           const double crossing = (atom_origin_ + double(k)) / P_.beta();
           if (!(crossing < c.time.end)) break;
-          if (crossing > 0.0) atom_crossings_.push_back(crossing);
+          if (crossing > 0.0) {
+            atom_crossings_.push_back(crossing);
+            atom_positions_.push_back(atom_origin_ + double(k));
+          }
         }
     }
     phi_slope_ = largest_phi_slope(c);
@@ -210,6 +213,15 @@ private:
   double floor_now_ = 0.0;   // linear calcium leak: the floor beta t at the last step end
   double atom_origin_ = std::numeric_limits<double>::quiet_NaN();  // linear calcium leak: x0 of the atoms
   std::vector<double> atom_crossings_;  // when the atoms reach the floor
+  std::vector<double> atom_positions_;  // where: x0 + k, as CalciumPackets places them
+  // The floors at which the right-hand side asks which atoms are above (atoms_floor): within a step,
+  // those above at its start. A step never holds a crossing (steps end at them), but at its end the
+  // floor beta t meets the atom to rounding, and the atom must still count as above, as in the
+  // newborn's mixture (formed at the window's middle floor); counted on the floor for that stage, its
+  // spikes entered both the mixture's atoms and the floor spikes, and the newborn's calcium law took
+  // them twice (its mean calcium off by 1e-3 at every crossing on cases/memory.toml with c0 = 6).
+  double atoms_floor_lo_ = -std::numeric_limits<double>::infinity();
+  double atoms_floor_hi_ = std::numeric_limits<double>::infinity();
   double phi_slope_ = 0.0;  // the largest slope of phi where the mass can go (largest_phi_slope)
   std::vector<double> y0_, k1_, k2_, k3_, k4_, y_;  // scratch of step(), kept to spare allocations
   std::vector<Cell> merge_scratch_;                 // scratch of merge_cells()
@@ -354,6 +366,7 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
   const double e = exp_u_ ? std::exp(-alpha * tau) : 1.0;
   const double eb = exp_c_ ? std::exp(-beta * tau) : 1.0;
   const double F = exp_c_ ? 0.0 : beta * t;  // the floor in the frame x = c + beta t
+  const double F_atoms = std::clamp(F, atoms_floor_lo_, atoms_floor_hi_);  // the same but at a crossing
   const double G = input_shift(input, tau) + y[0];
   const double inv_e = 1.0 / e;
   double drive = 0.0, emitted = 0.0, n1 = 0.0, n2 = 0.0, q0 = 0.0, q1 = 0.0, q2 = 0.0, a0 = 0.0, a1 = 0.0, a2 = 0.0;
@@ -388,11 +401,11 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
       n1 += km * (cb + 1.0);
       n2 += km * (c2b + 2.0 * cb + 1.0);
     } else {
-      const AboveFloor& A = cell.above(F);
+      const AboveFloor& A = cell.above(F_atoms);
       drive += km * (w0 + w1 * A.c1);
       // In x: above the floor x -> x + 1 (A); on the floor (c = 0) to c = 1, i.e. x = F + 1, the same
       // landing for every cell (Q, from q0 after the loop).
-      const double x1 = A.c1 + F * A.mass, x2 = A.c2 + 2.0 * F * A.c1 + F * F * A.mass;
+      const double x1 = A.c1 + F_atoms * A.mass, x2 = A.c2 + 2.0 * F_atoms * A.c1 + F_atoms * F_atoms * A.mass;
       q0 += km * A.on_floor;
       a0 += km * A.mass;
       a1 += km * (x1 + A.mass);
@@ -784,6 +797,11 @@ Solution CharacteristicRun::run(const SolveOptions& options)
       else if (dt > 0.5 * (stop - t)) dt = 0.5 * (stop - t);
       const double t0 = t;
       t = dt == stop - t0 ? stop : t0 + dt;
+      if (next_crossing < atom_positions_.size())
+        atoms_floor_hi_ = std::nextafter(atom_positions_[next_crossing], -std::numeric_limits<double>::infinity());
+      else
+        atoms_floor_hi_ = std::numeric_limits<double>::infinity();
+      atoms_floor_lo_ = next_crossing > 0 ? atom_positions_[next_crossing - 1] : -std::numeric_limits<double>::infinity();
       step(t0, t - t0);
       bool crossing = false;  // an atom reached the floor: a new window starts
       while (next_crossing < atom_crossings_.size() && atom_crossings_[next_crossing] <= t + 1e-12 * end) {
