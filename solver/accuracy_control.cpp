@@ -59,9 +59,10 @@ double extrapolate(double coarse, double fine, double order)
 /// The error of the last of three extrapolated values R_{L-2}, R_{L-1}, R_L from their differences
 /// dR_c = |R_{L-1} - R_{L-2}| and dR_f = |R_L - R_{L-1}|: richardson_error applied to them, with the
 /// nominal order as theirs. Their leading error term is of a higher order than the nominal one, so
-/// this is conservative where they converge regularly; where they do not (an observed order below
-/// the nominal one), Roache's factor 3 and the lower order make the bound larger than the finest
-/// level's own estimate, and that level is kept.
+/// this is conservative where they converge regularly; where they do not (an observed order more
+/// than 10 % below the nominal one), Roache's factor 3 and the lower order widen the bound, which
+/// then wins over the finest level's own estimate only where the extrapolations change much less
+/// than the levels do.
 double extrapolated_error(double dR_coarse, double dR_fine, double order, double safety)
 {
   std::optional<double> observed;
@@ -133,7 +134,9 @@ AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, dou
   const Solution* coarse = n >= 3 ? levels[n - 3] : nullptr;
   const Solution* older = n >= 4 ? levels[n - 4] : nullptr;
   bool ok = true;
-  // Observables: sup over the common sample times of the differences.
+  // Observables: sup over the common sample times of the differences. `finest_error` keeps the
+  // finest level's own estimates, for the exit time when it is not extrapolated.
+  std::array<double, model::observable_count> finest_error{};
   const std::size_t samples = std::min(fine.observables.size(), mid.observables.size());
   for (std::size_t k = 0; k < model::observable_count; ++k) {
     double scale = 0.0;
@@ -144,6 +147,7 @@ AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, dou
     r.observable_scale[k] = scale;
     r.observable_error[k] = coarse ? richardson_error(d_older, d_coarse, d_fine, order, safety, &r.observable_order[k])
                                    : safety * d_fine / (std::exp2(order) - 1.0);
+    finest_error[k] = r.observable_error[k];
     if (extrapolate_finest && older) {
       const double dR_fine = sup_extrapolated_difference(*coarse, mid, mid, fine, k, samples, order);
       const double dR_coarse = sup_extrapolated_difference(*older, *coarse, *coarse, mid, k, samples, order);
@@ -175,7 +179,10 @@ AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, dou
         r.exit_time_extrapolated = true;
       }
     }
-    if (const auto implied = exit_time_error_from_observables(fine, region, r.observable_error))
+    // The errors of the paths whose crossing gives the reported exit time: the finest level's own
+    // unless the exit time is extrapolated (then each observable's reported one).
+    const auto& path_error = r.exit_time_extrapolated ? r.observable_error : finest_error;
+    if (const auto implied = exit_time_error_from_observables(fine, region, path_error))
       r.exit_time_error = std::max(*r.exit_time_error, *implied);
     if (*r.exit_time_error > tolerance * std::fabs(*fine.exit_time)) ok = false;
   } else if (!none_exit) {

@@ -302,6 +302,29 @@ void check_pinned_observables(const solver::Solution& sol)
 
 }  // namespace
 
+TEST_CASE("estimate_accuracy: an exit time kept at the finest level is bounded by that level's own path")
+{
+  // Four levels whose mean calcium converges so regularly that it is extrapolated (shifts
+  // a 4^-L + b 8^-L), while their exit times jump by 1e-9 back and forth and are not: the exit time
+  // reported is the finest level's, so its lower bound is the finest level's own calcium error over
+  // the slope 2, not the smaller error of the extrapolated path.
+  stf::model::MemoryRegion region;
+  region.thresholds.push_back({stf::model::ObservableId::mean_calcium, 1.0, std::nullopt});
+  std::vector<stf::solver::Solution> levels;
+  for (int L = 0; L < 4; ++L)
+    levels.push_back(calcium_path(1e-3 * std::exp2(-2.0 * L) + 1e-4 * std::exp2(-3.0 * L), 1.0 + (L % 2) * 1e-9));
+  const auto r =
+      stf::solver::estimate_accuracy({&levels[0], &levels[1], &levels[2], &levels[3]}, 1e-6, 2.0, region, 1.25, true);
+  const auto calcium = std::size_t(stf::model::ObservableId::mean_calcium);
+  REQUIRE(r.observable_extrapolated[calcium]);
+  CHECK_FALSE(r.exit_time_extrapolated);
+  const auto plain = stf::solver::estimate_accuracy({&levels[0], &levels[1], &levels[2], &levels[3]}, 1e-6, 2.0, region);
+  REQUIRE(r.exit_time_error);
+  CHECK(r.observable_error[calcium] < 0.2 * plain.observable_error[calcium]);
+  // (Relative: doctest::Approx's default scale of 1 makes it absolute for numbers this small.)
+  CHECK(std::fabs(*r.exit_time_error / (plain.observable_error[calcium] / 2.0) - 1.0) < 1e-12);
+}
+
 TEST_CASE("memory case: the exit time at tolerances 1e-3 and 1e-4 against its pinned refined value")
 {
   // The pinned value: levels 3 and 4 of the scheme at its default lengths give 4.8908802 and
