@@ -247,12 +247,12 @@ TEST_CASE("estimate_accuracy: an exit time is not more certain than the observab
                                             calcium_path(0.0, 1.0)};
   const auto r = stf::solver::estimate_accuracy({&levels[0], &levels[1], &levels[2]}, 1e-6, 2.0, region);
   const double calcium_error = r.observable_error[std::size_t(stf::model::ObservableId::mean_calcium)];
-  CHECK(calcium_error == doctest::Approx(1.25 * 2.5e-4 / 3.0));
+  CHECK(calcium_error == doctest::Approx(1.25 * 2.5e-4 / 3.0).epsilon(1e-9).scale(0.0));
   REQUIRE(r.exit_time_error);
-  CHECK(*r.exit_time_error == doctest::Approx(calcium_error / 2.0));
+  CHECK(*r.exit_time_error == doctest::Approx(calcium_error / 2.0).epsilon(1e-9).scale(0.0));
   const auto implied = stf::solver::exit_time_error_from_observables(levels[2], region, r.observable_error);
   REQUIRE(implied);
-  CHECK(*implied == doctest::Approx(calcium_error / 2.0));
+  CHECK(*implied == doctest::Approx(calcium_error / 2.0).epsilon(1e-9).scale(0.0));
   // No threshold crossed over the interval of the exit (an exit found between samples): no bound.
   levels[2].exit_time = 0.45;
   CHECK_FALSE(stf::solver::exit_time_error_from_observables(levels[2], region, r.observable_error));
