@@ -78,20 +78,34 @@ double sup_difference(const Solution& a, const Solution& b, std::size_t k, std::
   return d;
 }
 
-/// The sup over the first `samples` sample times of |R(b) - R(a)| for observable k, R(x) the
-/// extrapolation (extrapolate) of the pair x = (coarse, fine).
-double sup_extrapolated_difference(const Solution& a_coarse, const Solution& a_fine, const Solution& b_coarse,
-                                   const Solution& b_fine, std::size_t k, std::size_t samples, double order)
+/// The differences of the extrapolations of four successive values q0..q3 (coarse to fine):
+/// dR_c = |R_2 - R_1| and dR_f = |R_3 - R_2|, R_k the extrapolation (extrapolate) of (q_{k-1}, q_k).
+struct ExtrapolatedDifferences {
+  double coarse = 0.0, fine = 0.0;
+};
+
+ExtrapolatedDifferences extrapolated_differences(double q0, double q1, double q2, double q3, double order)
 {
-  const std::size_t n = std::min({samples, a_coarse.observables.size(), a_fine.observables.size(),
-                                  b_coarse.observables.size(), b_fine.observables.size()});
-  double d = 0.0;
+  const double R1 = extrapolate(q0, q1, order), R2 = extrapolate(q1, q2, order), R3 = extrapolate(q2, q3, order);
+  return {std::fabs(R2 - R1), std::fabs(R3 - R2)};
+}
+
+/// The same for observable k, each the sup over the first `samples` sample times that all four hold.
+ExtrapolatedDifferences sup_extrapolated_differences(const Solution& older, const Solution& coarse, const Solution& mid,
+                                                     const Solution& fine, std::size_t k, std::size_t samples,
+                                                     double order)
+{
+  const std::size_t n = std::min({samples, older.observables.size(), coarse.observables.size(),
+                                  mid.observables.size(), fine.observables.size()});
+  ExtrapolatedDifferences sup;
   for (std::size_t s = 0; s < n; ++s) {
-    const double ra = extrapolate(a_coarse.observables[s].values[k], a_fine.observables[s].values[k], order);
-    const double rb = extrapolate(b_coarse.observables[s].values[k], b_fine.observables[s].values[k], order);
-    d = std::max(d, std::fabs(rb - ra));
+    const ExtrapolatedDifferences d =
+        extrapolated_differences(older.observables[s].values[k], coarse.observables[s].values[k],
+                                 mid.observables[s].values[k], fine.observables[s].values[k], order);
+    sup.coarse = std::max(sup.coarse, d.coarse);
+    sup.fine = std::max(sup.fine, d.fine);
   }
-  return d;
+  return sup;
 }
 
 }  // namespace
@@ -149,9 +163,8 @@ AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, dou
                                    : safety * d_fine / (std::exp2(order) - 1.0);
     finest_error[k] = r.observable_error[k];
     if (extrapolate_finest && older) {
-      const double dR_fine = sup_extrapolated_difference(*coarse, mid, mid, fine, k, samples, order);
-      const double dR_coarse = sup_extrapolated_difference(*older, *coarse, *coarse, mid, k, samples, order);
-      const double e = extrapolated_error(dR_coarse, dR_fine, order, safety);
+      const ExtrapolatedDifferences dR = sup_extrapolated_differences(*older, *coarse, mid, fine, k, samples, order);
+      const double e = extrapolated_error(dR.coarse, dR.fine, order, safety);
       if (e < r.observable_error[k]) {
         r.observable_error[k] = e;
         r.observable_extrapolated[k] = true;
@@ -170,10 +183,9 @@ AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, dou
     r.exit_time_error = coarse ? richardson_error(d_older, d_coarse, d_fine, order, safety, &r.exit_time_order)
                                : safety * d_fine / (std::exp2(order) - 1.0);
     if (extrapolate_finest && older && older->exit_time) {
-      const double R1 = extrapolate(*older->exit_time, *coarse->exit_time, order);
-      const double R2 = extrapolate(*coarse->exit_time, *mid.exit_time, order);
-      const double R3 = extrapolate(*mid.exit_time, *fine.exit_time, order);
-      const double e = extrapolated_error(std::fabs(R2 - R1), std::fabs(R3 - R2), order, safety);
+      const ExtrapolatedDifferences dR =
+          extrapolated_differences(*older->exit_time, *coarse->exit_time, *mid.exit_time, *fine.exit_time, order);
+      const double e = extrapolated_error(dR.coarse, dR.fine, order, safety);
       if (e < *r.exit_time_error) {
         r.exit_time_error = e;
         r.exit_time_extrapolated = true;
