@@ -50,7 +50,10 @@ int main(int argc, char** argv)
     for (int level = 0; level < levels; ++level) {
       auto r = solver::characteristic_resolution(c, level);
       if (pinned_rows > 0) r.rows_per_unit_c = pinned_rows;
-      if (pinned_h >= 0) r.cell_width = solver::characteristic_resolution(c, pinned_h).cell_width;
+      if (pinned_h >= 0) {
+        r.cell_width = solver::characteristic_resolution(c, pinned_h).cell_width;
+        r.relative_width = solver::characteristic_resolution(c, pinned_h).relative_width;
+      }
       if (pinned_dt >= 0) {
         const auto p = solver::characteristic_resolution(c, pinned_dt);
         r.dt = p.dt;

@@ -142,6 +142,23 @@ double largest_phi_slope(const model::Case& c)
   return std::isfinite(slope) ? slope : 0.0;
 }
 
+/// The largest logarithmic slope u phi'(u) of phi over u > 0 (from differences on a logarithmic
+/// grid from 1e-6 to 1e6 times the case's potential scale; infinite if phi grows without bound).
+/// Under the exponential potential leak, u -> e^{-alpha t} u + G with G >= 0 (I, w0 and w1 are
+/// non-negative), so a cell [a, b] with a > 0 keeps b / a or shrinks it, and phi changes across it by
+/// at most log(b / a) times this slope, wherever the flow takes it.
+double largest_phi_log_slope(const model::Case& c)
+{
+  const auto& U = c.initial.U;
+  const double scale = std::max({U.is_dirac() ? U.at : U.upper_extent(1e-3), c.model.u_reset, c.model.phi.theta, 1e-300});
+  constexpr int points = 8192;
+  const double first = std::log(1e-6 * scale), last = std::log(1e6 * scale), h = (last - first) / points;
+  double slope = 0.0;
+  for (int i = 0; i < points; ++i)
+    slope = std::max(slope, (c.model.phi(std::exp(first + h * (i + 1))) - c.model.phi(std::exp(first + h * i))) / h);
+  return std::isfinite(slope) ? slope : std::numeric_limits<double>::infinity();
+}
+
 class CharacteristicRun {
 public:
   CharacteristicRun(const model::Case& c, const CharacteristicResolution& r) : case_(c), res_(r), P_(c.model)
@@ -168,6 +185,7 @@ public:
         }
     }
     phi_slope_ = largest_phi_slope(c);
+    if (exp_u_) phi_log_slope_ = largest_phi_log_slope(c);
     build_initial_cells();
   }
 
@@ -223,6 +241,7 @@ private:
   double atoms_floor_lo_ = -std::numeric_limits<double>::infinity();
   double atoms_floor_hi_ = std::numeric_limits<double>::infinity();
   double phi_slope_ = 0.0;  // the largest slope of phi where the mass can go (largest_phi_slope)
+  double phi_log_slope_ = std::numeric_limits<double>::infinity();  // exponential leak: largest_phi_log_slope
   std::vector<double> y0_, k1_, k2_, k3_, k4_, y_;  // scratch of step(), kept to spare allocations
   std::vector<Cell> merge_scratch_;                 // scratch of merge_cells()
   long steps_ = 0, max_cells_ = 0;
@@ -683,14 +702,20 @@ void CharacteristicRun::close_newborn(double t)
   merge_cells();
 }
 
-/// Neighbouring cells of one kind that share a boundary merge while the union is at most H wide and
-/// phi changes by less than phi_step across it.
+/// Neighbouring cells of one kind that share a boundary merge while the union is at most H wide (or,
+/// under the exponential leak, at most relative_width times its lower end) and phi changes by less
+/// than phi_step across it, now and wherever the flow takes it.
 bool CharacteristicRun::mergeable(const Cell& x, const Cell& y) const
 {
   if (x.kind != y.kind || x.kind == CellKind::floor) return false;
   if (!(x.a == y.b || x.b == y.a)) return false;
   const double lo = std::max(std::min(x.a, y.a), 0.0), hi = std::max(std::max(x.b, y.b), 0.0);
-  return hi - lo < res_.cell_width && P_.phi(hi) - P_.phi(lo) < res_.phi_step && (hi - lo) * phi_slope_ < res_.phi_step;
+  // The flow never widens a cell, and under the exponential leak it never raises (b - a) / a either
+  // (largest_phi_log_slope): a union that meets these bounds now meets them wherever it goes.
+  const double width = hi - lo;
+  if (!(width < res_.cell_width || (exp_u_ && width < res_.relative_width * lo))) return false;
+  if (!(P_.phi(hi) - P_.phi(lo) < res_.phi_step)) return false;
+  return width * phi_slope_ < res_.phi_step || (exp_u_ && lo > 0.0 && std::log(hi / lo) * phi_log_slope_ < res_.phi_step);
 }
 
 void CharacteristicRun::merge_cells()
@@ -867,6 +892,11 @@ CharacteristicResolution characteristic_resolution(const model::Case& c, int lev
   // then every level halves the steps actually taken (the refinement sees the time error).
   r.dt = std::min({c.time.end / 16.0, 0.2 / s.rate, c.time.sample}) * scale;
   r.cell_width = s.potential / 4.0 * scale;
+  // Above the potential scale, the same width relative to the cell's potential: a population that
+  // the drive takes far above its scale (a strong stimulus, slow calcium leak) keeps about as many
+  // cells as one that stays near it. The within-cell error of the potential's variance is then
+  // relative to the mean square potential, like the others.
+  r.relative_width = r.cell_width / s.potential;
   r.phi_step = s.phi_range > 0.0 ? s.phi_range / 8.0 * scale : std::numeric_limits<double>::infinity();
   r.window = 4.0 * r.dt;
   if (c.model.leak_C.kind == model::LeakKind::linear && c.model.beta() > 0.0)

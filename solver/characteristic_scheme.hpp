@@ -14,6 +14,8 @@ struct CharacteristicResolution {
   int level = 0;
   double dt = 0.0;            // longest time step (classical Runge-Kutta of order 4); steps land on input changes
   double cell_width = 0.0;    // H: the widest cell (a newborn cell closes at it, neighbours merge below it)
+  double relative_width = 0.0;  // exponential potential leak: merged cells [a, b] may also be as wide as
+                                // this fraction of a (wide where the potential is high)
   double phi_step = 0.0;      // the largest change of phi across a cell (the same rules), so that cells
                               // are narrow where phi varies and wide where it is flat
   double window = 0.0;        // the longest time a newborn cell collects reset mass
