@@ -316,13 +316,29 @@ FloorWindow::RowShape CalciumPackets::row_shape(long index) const noexcept
   shape.row = rows_[static_cast<std::size_t>(index)];
   const Row& row = shape.row;
   if (!(row.f > 0.0)) return {};
-  const double lo = double(first_row_ + index) / double(m_), hi = double(first_row_ + index + 1) / double(m_);
+  const double h = 1.0 / double(m_), lo = double(first_row_ + index) * h, hi = lo + h;
   shape.mean = row.s1 / row.f;
-  const double variance = std::max(row.s2 / row.f - shape.mean * shape.mean, 0.0);
-  // The packet's shape where it meets the floor: uniform with its mean, with the half-width of its
-  // variance (sqrt(3 var)) but never leaving its row.
-  shape.w = std::min({std::sqrt(3.0 * variance), shape.mean - lo, hi - shape.mean});
-  shape.point = !(shape.w > 1e-14 * std::max(1.0, std::fabs(shape.mean)));
+  // The packet's shape where it meets the floor: the linear density of its mass and mean on its row,
+  // f / h (1 + 12 d (x - mid) / h^2) with d = mean - mid, non-negative while |d| <= h / 6; beyond,
+  // the triangle of that mass and mean against the row's nearer edge (the limit of the same family,
+  // zero at its far end). The part above a floor F is then continuous and differentiable in F inside
+  // the row: with the steps ending where the floor crosses a row's edge, the Runge-Kutta stages see
+  // a smooth right-hand side (a shape with a corner or a jump inside the row costs an O(dt^2) error
+  // at every passage, and the floor passes beta m row edges per unit time: first order in all).
+  const double d = shape.mean - (lo + 0.5 * h);
+  if (d > h / 6.0) {
+    shape.lo = hi - 3.0 * (hi - shape.mean);
+    shape.hi = hi;
+  } else if (d < -h / 6.0) {
+    shape.lo = lo;
+    shape.hi = lo + 3.0 * (shape.mean - lo);
+  } else {
+    shape.lo = lo;
+    shape.hi = hi;
+  }
+  const double w = shape.hi - shape.lo;
+  shape.point = !(w > 1e-14 * std::max(1.0, std::fabs(shape.mean)));
+  if (!shape.point) shape.slope = 12.0 * (shape.mean - 0.5 * (shape.lo + shape.hi)) / (w * w);
   return shape;
 }
 

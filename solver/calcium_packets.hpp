@@ -13,8 +13,9 @@
 //     with t), held as packets, one per row [r / m, (r + 1) / m): each keeps its exact mass and its
 //     first two moments in x, so a +1 jump (x -> x + 1, m rows up) moves a packet exactly, and every
 //     functional of c that is polynomial away from the floor is exact. Only the packet that
-//     straddles the floor needs a shape: uniform on the interval of its mean and variance, clipped
-//     to its row.
+//     straddles the floor needs a shape: the linear density of its mass and mean on its row (a
+//     triangle against the row's edge where the mean is too near it), smooth in the floor inside the
+//     row (row_shape).
 #pragma once
 
 #include <cmath>

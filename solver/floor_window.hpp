@@ -33,10 +33,12 @@ public:
 private:
   friend class CalciumPackets;
   using Row = PacketMoments;
-  /// A row's packet and its shape where it meets the floor (see CalciumPackets).
+  /// A row's packet and its shape where it meets the floor (see CalciumPackets::row_shape): the
+  /// linear density f / w (1 + slope (x - mid)) on [lo, hi] (w = hi - lo, mid its centre), or, for
+  /// `point`, all the mass at `mean`.
   struct RowShape {
     Row row;
-    double mean = 0.0, w = 0.0;
+    double lo = 0.0, hi = 0.0, slope = 0.0, mean = 0.0;
     bool point = false;
   };
   static Row part_above(const RowShape& shape, double F) noexcept;
@@ -58,14 +60,18 @@ inline FloorWindow::Row FloorWindow::part_above(const RowShape& shape, double F)
 {
   const Row& row = shape.row;
   if (!(row.f > 0.0)) return {};
-  const double mean = shape.mean, w = shape.w;
-  if (shape.point) return mean > F ? row : Row{};
-  if (F <= mean - w) return row;
-  if (F >= mean + w) return {};
-  const double length = mean + w - F;
-  const double f = row.f * length / (2.0 * w);
-  const double centre = 0.5 * (F + mean + w);
-  return {f, f * centre, f * (centre * centre + length * length / 12.0)};
+  if (shape.point) return shape.mean > F ? row : Row{};
+  if (F <= shape.lo) return row;
+  if (F >= shape.hi) return {};
+  // The integrals over [F, hi] of f / w (1 + g y), y = x - mid, times 1, y and y^2; in x:
+  // s1 = mid m0 + m1, s2 = mid^2 m0 + 2 mid m1 + m2.
+  const double w = shape.hi - shape.lo, mid = 0.5 * (shape.lo + shape.hi), g = shape.slope, scale = row.f / w;
+  const double a = F - mid, b = 0.5 * w;
+  const double a2 = a * a, b2 = b * b, a3 = a2 * a, b3 = b2 * b;
+  const double m0 = scale * ((b - a) + g * (b2 - a2) / 2.0);
+  const double m1 = scale * ((b2 - a2) / 2.0 + g * (b3 - a3) / 3.0);
+  const double m2 = scale * ((b3 - a3) / 3.0 + g * (b3 * b - a3 * a) / 4.0);
+  return {m0, mid * m0 + m1, mid * mid * m0 + 2.0 * mid * m1 + m2};
 }
 
 inline bool FloorWindow::holds(double F) const noexcept

@@ -194,6 +194,28 @@ TEST_CASE("characteristic scheme: second order through the crossings of the calc
   }
 }
 
+TEST_CASE("characteristic scheme: second order with a continuous calcium law at the floor")
+{
+  // cases/leaks_exponential_linear.toml: a normal initial calcium, held in rows, reaches the floor
+  // near t = 1, before the exit (about 2.25). When the row at the floor was taken uniform on its
+  // mean +- sqrt(3) sd, the part above the floor had corners inside the rows, and the exit times of
+  // levels 1 to 6 converged at orders 0.24, 1.29, 3.38, -0.79, 2.31.
+  const model::Case c = model::read_case(std::filesystem::path(STF_SOURCE_DIR) / "cases" / "leaks_exponential_linear.toml",
+                                         {"time.end=3"});
+  std::vector<double> exits;
+  for (int level = 1; level <= 5; ++level) {
+    const auto sol = solver::solve_characteristic_level(c, solver::characteristic_resolution(c, level), {});
+    REQUIRE(sol.exit_time);
+    exits.push_back(*sol.exit_time);
+  }
+  for (std::size_t k = 2; k < exits.size(); ++k) {
+    const double order = std::log2(std::fabs(exits[k - 1] - exits[k - 2]) / std::fabs(exits[k] - exits[k - 1]));
+    MESSAGE(fmt::format("levels {} to {}: exit {:.10f}, observed order {:.3f}", k - 1, k + 1, exits[k], order));
+    CHECK(order > 1.6);
+    CHECK(order < 2.4);
+  }
+}
+
 TEST_CASE("characteristic scheme: a population driven far above its potential scale keeps few cells, at second order")
 {
   // cases/memory.toml with beta = 4: calcium outlasts the horizon and the drive takes the population

@@ -146,3 +146,47 @@ TEST_CASE("FloorWindow: a law of atoms only holds between two points of the latt
   CHECK(window.above(11.5).c1 == doctest::Approx(0.5 * (13.0 - 11.5)));
   CHECK(window.above(11.5).on_floor == doctest::Approx(0.5));
 }
+
+TEST_CASE("CalciumPackets: the density at the floor has no jump inside a row, and keeps each packet's mass and mean")
+{
+  // One packet per row (four rows per unit), narrow (variance far below h^2 / 12), with its mean at
+  // the centre, at the edge of the linear family (d = h / 6), and near either edge of its row. The
+  // density at the floor, -d above(F).mass / dF, must be continuous inside each row: a shape with a
+  // jump or a corner there costs the Runge-Kutta steps an O(dt^2) error at every passage of the
+  // floor, first order over the run (a uniform shape on mean +- sqrt(3) sd jumped from 0 to f / 2w).
+  const double h = 0.25;
+  const double offsets[] = {0.5, 0.5 + 1.0 / 6.0, 0.9, 0.1, 0.02};
+  CalciumPackets law(4, std::nan(""));
+  for (int k = 0; k < 5; ++k) {
+    const double mean = (8 + k + offsets[k]) * h, mass = 0.1 * (k + 1);
+    law.add(mass, mass * mean, mass * (1e-6 + mean * mean));
+  }
+  law.finish();
+  for (int k = 0; k < 5; ++k) {
+    CAPTURE(k);
+    const double lo = (8 + k) * h, hi = lo + h, mass = 0.1 * (k + 1), mean = (8 + k + offsets[k]) * h;
+    const auto above = [&](double F) { return law.above(F).mass; };
+    // The row is whole at its lower edge and gone at its upper edge.
+    CHECK(above(lo) - above(hi) == doctest::Approx(mass).epsilon(1e-13));
+    // Its mean: the integral over the row of the mass above F is f (mean - lo).
+    constexpr int n = 4000;
+    const double dF = h / n;
+    double integral = 0.0, largest_jump = 0.0, previous_density = NAN;
+    for (int i = 0; i < n; ++i) {
+      const double a = lo + i * dF, b = a + dF;
+      integral += 0.5 * (above(a) + above(b)) * dF;  // exact to O(dF^2) on the linear density
+      const double density = (above(a) - above(b)) / dF;
+      CHECK(density >= -1e-9);
+      if (i > 0) largest_jump = std::max(largest_jump, std::fabs(density - previous_density));
+      previous_density = density;
+    }
+    const double tail = above(hi);  // the rows above
+    CHECK(integral - tail * h == doctest::Approx(mass * (mean - lo)).epsilon(1e-6));
+    // Within the row the density changes by at most its slope times dF (the linear density's
+    // 12 f d / h^3, or 2 f / L^2 for the triangle of width L = 3 x the distance to the nearer edge),
+    // where a uniform shape jumps by f / (2 w) at its edge.
+    const double d = mean - (lo + 0.5 * h), edge = std::min(mean - lo, hi - mean);
+    const double slope = std::fabs(d) <= h / 6.0 ? 12.0 * mass * std::fabs(d) / (h * h * h) : 2.0 * mass / (9.0 * edge * edge);
+    CHECK(largest_jump <= 1.01 * slope * dF + 1e-9);
+  }
+}
