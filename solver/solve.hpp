@@ -81,7 +81,8 @@ struct Solution {
   std::vector<DensitySnapshot> snapshots;        // at SolveOptions::snapshot_times (rank 0)
   long steps = 0;
   long rhs_evaluations = 0;
-  long cells = 0;
+  long cells = 0;                                // the largest number of cells
+  long cell_steps = 0;                           // the cells advanced, summed over the steps: the run's work
   double max_mass_error = 0.0;                   // max over sample times of |total mass - 1|, lost mass included
   double lost_u_max = 0.0, lost_c_max = 0.0;     // mass that left through u = u_max and c = c_max (at the end)
   double wall_seconds = 0.0;                     // time stepping only (set-up excluded)

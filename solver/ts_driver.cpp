@@ -401,6 +401,7 @@ Solution solve_muscl(const model::Case& c, const SolveOptions& options, MPI_Comm
   petsc_check(monitors.view_once(ts), "-ts_view");
   sol.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   sol.steps = control.steps;
+  sol.cell_steps = sol.cells * sol.steps;
   sol.rhs_evaluations = ctx.rhs_evaluations;
   sol.cell_stage_updates_per_second =
       sol.wall_seconds > 0.0 ? double(sol.cells) * double(sol.rhs_evaluations) / sol.wall_seconds : 0.0;
