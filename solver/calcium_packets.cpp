@@ -322,9 +322,10 @@ FloorWindow::RowShape CalciumPackets::row_shape(long index) const noexcept
   // f / h (1 + 12 d (x - mid) / h^2) with d = mean - mid, non-negative while |d| <= h / 6; beyond,
   // the triangle of that mass and mean against the row's nearer edge (the limit of the same family,
   // zero at its far end). The part above a floor F is then continuous and differentiable in F inside
-  // the row: with the steps ending where the floor crosses a row's edge, the Runge-Kutta stages see
-  // a smooth right-hand side (a shape with a corner or a jump inside the row costs an O(dt^2) error
-  // at every passage, and the floor passes beta m row edges per unit time: first order in all).
+  // the row. A jump of the density at the floor costs the Runge-Kutta step that passes it an O(dt^2)
+  // error, and the floor passes beta m row edges per unit time: a jump of O(1) inside every row (as a
+  // uniform shape on mean +- sqrt(3) sd had) is first order in all, the O(h) jumps between the linear
+  // shapes of neighbouring rows of a smooth law second order.
   const double d = shape.mean - (lo + 0.5 * h);
   if (d > h / 6.0) {
     shape.lo = hi - 3.0 * (hi - shape.mean);

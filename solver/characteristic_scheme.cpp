@@ -129,10 +129,17 @@ std::shared_ptr<const CalciumPackets> mix_packets(const Cell& x, const Cell& y, 
 /// contraction u -> e^{-alpha t} u + G). Without it, cells merged where phi is flat (at high
 /// potential, during the activity) mix neurons whose calcium differs and are cut only by phi_step
 /// when, at the exit, they come down through the potentials where phi rises.
-double largest_phi_slope(const model::Case& c)
+/// Where the slopes of phi are looked for: the largest of the initial potential (its Dirac or its
+/// 1e-3 upper quantile), u_reset and phi's theta.
+double phi_search_scale(const model::Case& c)
 {
   const auto& U = c.initial.U;
-  const double top = 4.0 * std::max({U.is_dirac() ? U.at : U.upper_extent(1e-3), c.model.u_reset, c.model.phi.theta, 1e-300});
+  return std::max({U.is_dirac() ? U.at : U.upper_extent(1e-3), c.model.u_reset, c.model.phi.theta, 1e-300});
+}
+
+double largest_phi_slope(const model::Case& c)
+{
+  const double top = 4.0 * phi_search_scale(c);
   constexpr int points = 4096;
   double slope = 0.0;
   for (int i = 0; i < points; ++i) {
@@ -149,8 +156,7 @@ double largest_phi_slope(const model::Case& c)
 /// at most log(b / a) times this slope, wherever the flow takes it.
 double largest_phi_log_slope(const model::Case& c)
 {
-  const auto& U = c.initial.U;
-  const double scale = std::max({U.is_dirac() ? U.at : U.upper_extent(1e-3), c.model.u_reset, c.model.phi.theta, 1e-300});
+  const double scale = phi_search_scale(c);
   constexpr int points = 8192;
   const double first = std::log(1e-6 * scale), last = std::log(1e6 * scale), h = (last - first) / points;
   double slope = 0.0;
