@@ -570,6 +570,14 @@ void CharacteristicRun::step(double t0, double dt)
     newborn_.b = position(newborn_.b, e, G);
     newborn_.mass = y[L.newborn];
     newborn_.moment = e * y[L.newborn + 1] + G * newborn_.mass;
+    if (!exp_u_) {
+      // Under the linear leak the translation stops at the floor u = 0: with the reset on it and a
+      // negative velocity there, the frame puts the mass that entered at time s at G(t) - G(s) < 0,
+      // where it is not: it sits at 0. Every newborn neuron lies in [min(u_reset, b), max(u_reset, b)]
+      // clipped to u >= 0 (b follows the reflected path, position()), and so does its mean.
+      const double lo = std::max(std::min(P_.u_reset, newborn_.b), 0.0), hi = std::max(P_.u_reset, newborn_.b);
+      newborn_.moment = std::clamp(newborn_.moment, lo * newborn_.mass, hi * newborn_.mass);
+    }
     newborn_.C1 = y[L.newborn + 2];
     newborn_.C2 = y[L.newborn + 3];
     if (!exp_c_) {
