@@ -2,8 +2,8 @@
 #include "solver/calcium_packets.hpp"
 
 #include <algorithm>
-#include <limits>
 #include <stdexcept>
+#include <tuple>
 
 namespace stf::solver {
 
@@ -12,27 +12,90 @@ namespace {
 /// x0 + k, the position of atom k.
 double atom_position(double origin, long k) noexcept { return origin + double(k); }
 
+constexpr double infinity = std::numeric_limits<double>::infinity();
+
 }  // namespace
+
+// ---- RowSet ------------------------------------------------------------------------------------
+
+CalciumPackets::Row& CalciumPackets::RowSet::at(long r)
+{
+  if (rows.empty()) {
+    first = r;
+    rows.resize(1);
+    if (!extents.empty()) extents.assign(1, Extent{});
+    return rows.front();
+  }
+  if (r < first) {
+    rows.insert(rows.begin(), static_cast<std::size_t>(first - r), Row{});
+    if (!extents.empty()) extents.insert(extents.begin(), static_cast<std::size_t>(first - r), Extent{});
+    first = r;
+  }
+  const auto index = static_cast<std::size_t>(r - first);
+  if (index >= rows.size()) {
+    rows.resize(index + 1);
+    if (!extents.empty()) extents.resize(index + 1);
+  }
+  return rows[index];
+}
+
+void CalciumPackets::RowSet::add(long r, double f, double s1, double s2, Extent e)
+{
+  Row& row = at(r);
+  const bool was_empty = !(row.f > 0.0);
+  row.f += f;
+  row.s1 += s1;
+  row.s2 += s2;
+  const bool whole = std::isinf(e.lo) && std::isinf(e.hi);
+  if (extents.empty() && (whole || !was_empty)) return;  // whole rows need no extents
+  extents.resize(rows.size());
+  widen(static_cast<std::size_t>(r - first), e, was_empty);
+}
+
+void CalciumPackets::RowSet::widen(std::size_t k, Extent e, bool was_empty)
+{
+  Extent& x = extents[k];
+  if (was_empty) {
+    x = e;
+  } else {
+    x.lo = std::min(x.lo, e.lo);
+    x.hi = std::max(x.hi, e.hi);
+  }
+  if (std::isinf(x.lo) && std::isinf(x.hi)) return;
+  const long r = first + static_cast<long>(k);
+  if (partial_last < partial_first) {
+    partial_first = partial_last = r;
+  } else {
+    partial_first = std::min(partial_first, r);
+    partial_last = std::max(partial_last, r);
+  }
+}
+
+CalciumPackets::Extent CalciumPackets::RowSet::extent(long k, long m) const noexcept
+{
+  const double h = 1.0 / double(m), row_lo = double(first + k) * h;
+  Extent e{row_lo, row_lo + h};
+  if (!extents.empty()) {
+    const Extent& x = extents[static_cast<std::size_t>(k)];
+    e.lo = std::max(e.lo, x.lo);
+    e.hi = std::min(e.hi, x.hi);
+  }
+  return e;
+}
+
+double CalciumPackets::RowSet::mass() const noexcept
+{
+  double f = 0.0;
+  for (const Row& r : rows) f += r.f;
+  return f;
+}
+
+// ---- CalciumPackets ----------------------------------------------------------------------------
 
 double CalciumPackets::total_mass() const noexcept
 {
-  return below_ + (suffix_.empty() ? 0.0 : suffix_.front().f) + (atom_suffix_.empty() ? 0.0 : atom_suffix_.front().f);
-}
-
-CalciumPackets::Row& CalciumPackets::row_at(long r)
-{
-  if (rows_.empty()) {
-    first_row_ = r;
-    rows_.resize(1);
-    return rows_.front();
-  }
-  if (r < first_row_) {
-    rows_.insert(rows_.begin(), static_cast<std::size_t>(first_row_ - r), Row{});
-    first_row_ = r;
-  }
-  const auto index = static_cast<std::size_t>(r - first_row_);
-  if (index >= rows_.size()) rows_.resize(index + 1);
-  return rows_[index];
+  auto front = [](const std::vector<Row>& suffix) { return suffix.empty() ? 0.0 : suffix.front().f; };
+  return below_ + front(rows_.suffix) + front(landings_.suffix) + front(atom_suffix_);
 }
 
 double& CalciumPackets::atom_at(long k)
@@ -55,11 +118,7 @@ double& CalciumPackets::atom_at(long k)
 void CalciumPackets::add(double f, double s1, double s2)
 {
   if (!(f > 0.0)) return;
-  const double mean = s1 / f;
-  Row& row = row_at(static_cast<long>(std::floor(mean * double(m_))));
-  row.f += f;
-  row.s1 += s1;
-  row.s2 += s2;
+  rows_.add(static_cast<long>(std::floor(s1 / f * double(m_))), f, s1, s2, Extent{});
 }
 
 void CalciumPackets::add_spread(double f, double s1, double lo, double hi)
@@ -68,7 +127,7 @@ void CalciumPackets::add_spread(double f, double s1, double lo, double hi)
   const double w = hi - lo;
   if (!(w > 1e-12 * std::max(1.0, std::fabs(hi)))) {
     const double x = s1 / f;
-    add(f, s1, f * x * x);
+    landings_.add(static_cast<long>(std::floor(x * double(m_))), f, s1, f * x * x, Extent{x, x});
     return;
   }
   // g(x) = f / w (1 + kappa y), y = x - mid, kappa = 12 d / w^2, d the mean's offset from mid
@@ -86,7 +145,7 @@ void CalciumPackets::add_spread(double f, double s1, double lo, double hi)
   Row previous = primitive(lo - mid);
   double placed = 0.0;
   for (long r = first; r <= last; ++r) {
-    const double q = r == last ? hi : std::min(hi, double(r + 1) / double(m_));
+    const double p = std::max(lo, double(r) / double(m_)), q = r == last ? hi : std::min(hi, double(r + 1) / double(m_));
     const Row next = primitive(q - mid);
     double m0 = next.f - previous.f;
     const double m1 = next.s1 - previous.s1, m2 = next.s2 - previous.s2;
@@ -94,10 +153,8 @@ void CalciumPackets::add_spread(double f, double s1, double lo, double hi)
     previous = next;
     if (!(m0 > 0.0)) continue;
     placed += m0;
-    Row& row = row_at(r);
-    row.f += m0;
-    row.s1 += mid * m0 + m1;
-    row.s2 += mid * mid * m0 + 2.0 * mid * m1 + m2;
+    // The piece lies in [p, q]: its row keeps that extent (row_shape).
+    landings_.add(r, m0, mid * m0 + m1, mid * mid * m0 + 2.0 * mid * m1 + m2, Extent{p, q});
   }
 }
 
@@ -111,15 +168,32 @@ void CalciumPackets::add_scaled(const CalciumPackets& other, double weight)
 {
   if (!(weight > 0.0)) return;
   below_ += weight * other.below_;
-  if (!other.rows_.empty()) {
-    row_at(other.first_row_);  // one insertion at the front, not one per row
-    row_at(other.first_row_ + static_cast<long>(other.rows_.size()) - 1);
-    Row* target = rows_.data() + (other.first_row_ - first_row_);
-    for (const Row& o : other.rows_) {
-      target->f += weight * o.f;
-      target->s1 += weight * o.s1;
-      target->s2 += weight * o.s2;
-      ++target;
+  for (auto [target, from] : {std::pair{&rows_, &other.rows_}, std::pair{&landings_, &other.landings_}}) {
+    if (from->empty()) continue;
+    target->at(from->first);  // one insertion at the front, not one per row
+    target->at(from->first + from->size() - 1);
+    const auto offset = static_cast<std::size_t>(from->first - target->first);
+    if (!target->extents.empty() || !from->extents.empty()) {
+      // Only rows that may be partial in either set change an extent: the hull of both.
+      target->extents.resize(target->rows.size());
+      const long lo = from->first, hi = from->first + from->size() - 1;
+      auto [a, b] = target->partial_within(lo, hi);
+      const auto [c, d] = from->partial_within(lo, hi);
+      if (b < a) std::tie(a, b) = std::pair{c, d};  // the hull of the ranges that are not empty
+      else if (c <= d) std::tie(a, b) = std::pair{std::min(a, c), std::max(b, d)};
+      for (long r = a; r <= b; ++r) {
+        const auto k = static_cast<std::size_t>(r - from->first);
+        if (from->rows[k].f > 0.0)
+          target->widen(offset + k, from->extents.empty() ? Extent{} : from->extents[k],
+                        !(target->rows[offset + k].f > 0.0));
+      }
+    }
+    Row* t = target->rows.data() + offset;
+    for (const Row& o : from->rows) {
+      t->f += weight * o.f;
+      t->s1 += weight * o.s1;
+      t->s2 += weight * o.s2;
+      ++t;
     }
   }
   add_atoms(other, weight);
@@ -138,27 +212,36 @@ void CalciumPackets::add_atoms(const CalciumPackets& other, double weight)
 
 void CalciumPackets::add_spiked_above(const CalciumPackets& other, double weight, double F)
 {
-  add_part_above(other, weight, F, true);
+  add_part_above(other, weight, F, F, true);
 }
 
-void CalciumPackets::add_above(const CalciumPackets& other, double weight, double F)
+void CalciumPackets::add_above(const CalciumPackets& other, double weight, double F, double support_from)
 {
-  add_part_above(other, weight, F, false);
+  add_part_above(other, weight, F, support_from, false);
 }
 
 void CalciumPackets::move_up_one()
 {
   // x -> x + 1: E[x + 1] = E[x] + 1, E[(x + 1)^2] = E[x^2] + 2 E[x] + 1; row r becomes row r + m,
   // atom k atom k + 1.
-  for (Row& r : rows_) {
-    r.s2 += 2.0 * r.s1 + r.f;
-    r.s1 += r.f;
+  for (RowSet* set : {&rows_, &landings_}) {
+    for (Row& r : set->rows) {
+      r.s2 += 2.0 * r.s1 + r.f;
+      r.s1 += r.f;
+    }
+    for (Extent& e : set->extents) {
+      e.lo += 1.0;
+      e.hi += 1.0;
+    }
+    if (!set->empty()) set->first += m_;
+    set->partial_first += m_;
+    set->partial_last += m_;
   }
-  if (!rows_.empty()) first_row_ += m_;
   if (!atoms_.empty()) first_atom_ += 1;
 }
 
-void CalciumPackets::add_part_above(const CalciumPackets& other, double weight, double F, bool moved_up)
+void CalciumPackets::add_part_above(const CalciumPackets& other, double weight, double F, double support_from,
+                                    bool moved_up)
 {
   if (!(weight > 0.0)) return;
   if (other.m_ != m_) throw std::invalid_argument("CalciumPackets: mixing laws with different rows per unit");
@@ -172,33 +255,55 @@ void CalciumPackets::add_part_above(const CalciumPackets& other, double weight, 
     double* target = atoms_.data() + (other.first_atom_ + first_above + shift - first_atom_);
     for (long k = first_above; k < n_atoms; ++k) *target++ += weight * other.atoms_[static_cast<std::size_t>(k)];
   }
-  if (other.rows_.empty()) return;
-  const long n = static_cast<long>(other.rows_.size());
+  // Both kinds of rows of `other` become rows of this law: what spiked from above the floor.
+  add_set_above(other.rows_, weight, F, support_from, moved_up);
+  add_set_above(other.landings_, weight, F, support_from, moved_up);
+}
+
+void CalciumPackets::add_set_above(const RowSet& from, double weight, double F, double support_from, bool moved_up)
+{
+  if (from.empty()) return;
+  const long shift = moved_up ? 1 : 0, n = from.size();
   // Rows before `floor_index - 1` lie wholly below the floor, rows from `floor_index + 2` on wholly
   // above it (whatever the rounding of F * m); only the rows between go through the shape rule.
-  const long floor_index = static_cast<long>(std::floor(F * double(m_))) - other.first_row_;
+  const long floor_index = static_cast<long>(std::floor(F * double(m_))) - from.first;
   const long straddle_begin = std::clamp(floor_index - 1, 0L, n), above_begin = std::clamp(floor_index + 2, 0L, n);
   for (long k = straddle_begin; k < above_begin; ++k) {
-    const Row a = other.row_above(k, F);
+    const FloorWindow::RowShape shape = row_shape(from, k);
+    const Row a = FloorWindow::part_above(shape, F);
     if (!(a.f > 0.0)) continue;
-    // x -> x + 1: E[x + 1] = E[x] + 1, E[(x + 1)^2] = E[x^2] + 2 E[x] + 1.
+    // The part lies in [max(F, lo), hi] of its shape, declared from support_from (<= F) up: x -> x + 1
+    // moves it m rows up, with E[x + 1] = E[x] + 1, E[(x + 1)^2] = E[x^2] + 2 E[x] + 1.
+    const Extent e = shape.point ? Extent{shape.mean + double(shift), shape.mean + double(shift)}
+                                 : Extent{std::max(support_from, shape.lo) + double(shift), shape.hi + double(shift)};
+    const long r = from.first + k + shift * m_;
     if (moved_up)
-      add(weight * a.f, weight * (a.s1 + a.f), weight * (a.s2 + 2.0 * a.s1 + a.f));
+      rows_.add(r, weight * a.f, weight * (a.s1 + a.f), weight * (a.s2 + 2.0 * a.s1 + a.f), e);
     else
-      add(weight * a.f, weight * a.s1, weight * a.s2);
+      rows_.add(r, weight * a.f, weight * a.s1, weight * a.s2, e);
   }
   if (above_begin >= n) return;
-  // Whole rows: row k of `other` lands on its row k (+ m if moved up, with the same moment rule). The
-  // target rows are allocated once.
-  const long first_target = other.first_row_ + above_begin + shift * m_;
-  row_at(first_target);
-  row_at(other.first_row_ + n - 1 + shift * m_);
-  Row* target = rows_.data() + (first_target - first_row_);
-  const Row* from = other.rows_.data() + above_begin;
+  // Whole rows: row k lands on row k (+ m if moved up, with the same moment rule). The target rows
+  // are allocated once.
+  const long first_target = from.first + above_begin + shift * m_;
+  rows_.at(first_target);
+  rows_.at(from.first + n - 1 + shift * m_);
+  Row* target = rows_.rows.data() + (first_target - rows_.first);
+  const Row* source = from.rows.data() + above_begin;
   const long count = n - above_begin;
+  if (!rows_.extents.empty()) {
+    // Rows wholly above the floor are added as whole rows (a mixture of many cells' parts fills
+    // them): only the target rows that may be narrower change, to the whole row.
+    rows_.extents.resize(rows_.rows.size());
+    const auto [a, b] = rows_.partial_within(first_target, first_target + count - 1);
+    for (long r = a; r <= b; ++r) {
+      const long k = r - first_target;
+      if (source[k].f > 0.0) rows_.widen(static_cast<std::size_t>(r - rows_.first), Extent{}, !(target[k].f > 0.0));
+    }
+  }
   if (moved_up) {
     for (long k = 0; k < count; ++k) {
-      const Row& o = from[k];
+      const Row& o = source[k];
       target[k].f += weight * o.f;
       target[k].s1 += weight * (o.s1 + o.f);
       target[k].s2 += weight * (o.s2 + 2.0 * o.s1 + o.f);
@@ -206,9 +311,9 @@ void CalciumPackets::add_part_above(const CalciumPackets& other, double weight, 
   } else {
     // The newborn cell's mixture: moved up once, afterwards (move_up_one), half the arithmetic here.
     for (long k = 0; k < count; ++k) {
-      target[k].f += weight * from[k].f;
-      target[k].s1 += weight * from[k].s1;
-      target[k].s2 += weight * from[k].s2;
+      target[k].f += weight * source[k].f;
+      target[k].s1 += weight * source[k].s1;
+      target[k].s2 += weight * source[k].s2;
     }
   }
 }
@@ -217,33 +322,41 @@ void CalciumPackets::add_continuous_like(const CalciumPackets& shape, double f, 
 {
   if (!(f > 0.0)) return;
   double shape_f = 0.0, shape_s1 = 0.0;
-  for (const Row& r : shape.rows_) {
-    shape_f += r.f;
-    shape_s1 += r.s1;
-  }
+  for (const RowSet* set : {&shape.rows_, &shape.landings_})
+    for (const Row& r : set->rows) {
+      shape_f += r.f;
+      shape_s1 += r.s1;
+    }
   if (!(shape_f > 0.0)) {
     add(f, s1, s2);
     return;
   }
   const double scale = f / shape_f, shift = s1 / f - shape_s1 / shape_f;
-  // x -> x + shift: E[x + s] = E[x] + s, E[(x + s)^2] = E[x^2] + 2 s E[x] + s^2.
-  for (const Row& r : shape.rows_)
-    if (r.f > 0.0)
-      add(scale * r.f, scale * (r.s1 + shift * r.f), scale * (r.s2 + 2.0 * shift * r.s1 + shift * shift * r.f));
+  // x -> x + shift: E[x + s] = E[x] + s, E[(x + s)^2] = E[x^2] + 2 s E[x] + s^2. Each packet keeps its
+  // extent, moved by the shift, in the row of its new mean (row_shape clips it to that row).
+  for (const RowSet* set : {&shape.rows_, &shape.landings_})
+    for (std::size_t k = 0; k < set->rows.size(); ++k) {
+      const Row& r = set->rows[k];
+      if (!(r.f > 0.0)) continue;
+      const Extent e = set->extents.empty() ? Extent{} : set->extents[k];
+      rows_.add(static_cast<long>(std::floor((r.s1 / r.f + shift) * double(m_))), scale * r.f,
+                scale * (r.s1 + shift * r.f), scale * (r.s2 + 2.0 * shift * r.s1 + shift * shift * r.f),
+                Extent{e.lo + shift, e.hi + shift});
+    }
 }
 
 void CalciumPackets::normalise()
 {
-  double total = below_;
-  for (const Row& r : rows_) total += r.f;
+  double total = below_ + rows_.mass() + landings_.mass();
   for (double a : atoms_) total += a;
   if (!(total > 0.0)) return;
   below_ /= total;
-  for (Row& r : rows_) {
-    r.f /= total;
-    r.s1 /= total;
-    r.s2 /= total;
-  }
+  for (RowSet* set : {&rows_, &landings_})
+    for (Row& r : set->rows) {
+      r.f /= total;
+      r.s1 /= total;
+      r.s2 /= total;
+    }
   for (double& a : atoms_) a /= total;
 }
 
@@ -251,12 +364,13 @@ void CalciumPackets::drop_below(double F)
 {
   // Row r lies wholly below F when (r + 1) / m <= F; keep one row of margin for rounding.
   const long first_kept = static_cast<long>(std::floor(F * double(m_))) - 1;
-  if (!rows_.empty() && first_kept > first_row_) {
-    const auto drop =
-        static_cast<std::size_t>(std::min<long>(first_kept - first_row_, static_cast<long>(rows_.size())));
-    for (std::size_t k = 0; k < drop; ++k) below_ += rows_[k].f;
-    rows_.erase(rows_.begin(), rows_.begin() + static_cast<long>(drop));
-    first_row_ += static_cast<long>(drop);
+  for (RowSet* set : {&rows_, &landings_}) {
+    if (set->empty() || first_kept <= set->first) continue;
+    const auto drop = static_cast<std::size_t>(std::min<long>(first_kept - set->first, set->size()));
+    for (std::size_t k = 0; k < drop; ++k) below_ += set->rows[k].f;
+    set->rows.erase(set->rows.begin(), set->rows.begin() + static_cast<long>(drop));
+    if (!set->extents.empty()) set->extents.erase(set->extents.begin(), set->extents.begin() + static_cast<long>(drop));
+    set->first += static_cast<long>(drop);
   }
   // Atoms at or below the floor (their c is 0: they are on it).
   if (!atoms_.empty()) {
@@ -271,23 +385,25 @@ void CalciumPackets::finish()
 {
   // The top tails (Poisson-like in the number of spikes) fall below 1e-300 within a few dozen units;
   // rows and atoms whose whole tail holds less than 1e-18 of the mass change no digit: they are cut.
-  double total = below_;
-  for (const Row& r : rows_) total += r.f;
+  double total = below_ + rows_.mass() + landings_.mass();
   for (double a : atoms_) total += a;
   const double negligible = 1e-18 * total;
-  for (double tail = 0.0; !rows_.empty() && tail + rows_.back().f < negligible;) {
-    tail += rows_.back().f;
-    rows_.pop_back();
+  for (RowSet* set : {&rows_, &landings_}) {
+    for (double tail = 0.0; !set->empty() && tail + set->rows.back().f < negligible;) {
+      tail += set->rows.back().f;
+      set->rows.pop_back();
+    }
+    if (!set->extents.empty()) set->extents.resize(set->rows.size());
+    set->suffix.assign(set->rows.size() + 1, Row{});
+    for (std::size_t k = set->rows.size(); k-- > 0;) {
+      set->suffix[k].f = set->suffix[k + 1].f + set->rows[k].f;
+      set->suffix[k].s1 = set->suffix[k + 1].s1 + set->rows[k].s1;
+      set->suffix[k].s2 = set->suffix[k + 1].s2 + set->rows[k].s2;
+    }
   }
   for (double tail = 0.0; !atoms_.empty() && tail + atoms_.back() < negligible;) {
     tail += atoms_.back();
     atoms_.pop_back();
-  }
-  suffix_.assign(rows_.size() + 1, Row{});
-  for (std::size_t k = rows_.size(); k-- > 0;) {
-    suffix_[k].f = suffix_[k + 1].f + rows_[k].f;
-    suffix_[k].s1 = suffix_[k + 1].s1 + rows_[k].s1;
-    suffix_[k].s2 = suffix_[k + 1].s2 + rows_[k].s2;
   }
   atom_suffix_.assign(atoms_.size() + 1, Row{});
   for (std::size_t k = atoms_.size(); k-- > 0;) {
@@ -309,23 +425,30 @@ long CalciumPackets::first_atom_above(double F) const noexcept
   return k;
 }
 
-FloorWindow::RowShape CalciumPackets::row_shape(long index) const noexcept
+FloorWindow::RowShape CalciumPackets::row_shape(const RowSet& set, long index) const noexcept
 {
-  if (index < 0 || index >= static_cast<long>(rows_.size())) return {};
+  if (index < 0 || index >= set.size()) return {};
   FloorWindow::RowShape shape;
-  shape.row = rows_[static_cast<std::size_t>(index)];
+  shape.row = set.rows[static_cast<std::size_t>(index)];
   const Row& row = shape.row;
   if (!(row.f > 0.0)) return {};
-  const double h = 1.0 / double(m_), lo = double(first_row_ + index) * h, hi = lo + h;
   shape.mean = row.s1 / row.f;
-  // The packet's shape where it meets the floor: the linear density of its mass and mean on its row,
-  // f / h (1 + 12 d (x - mid) / h^2) with d = mean - mid, non-negative while |d| <= h / 6; beyond,
-  // the triangle of that mass and mean against the row's nearer edge (the limit of the same family,
-  // zero at its far end). The part above a floor F is then continuous and differentiable in F inside
-  // the row. A jump of the density at the floor costs the Runge-Kutta step that passes it an O(dt^2)
-  // error, and the floor passes beta m row edges per unit time: a jump of O(1) inside every row (as a
-  // uniform shape on mean +- sqrt(3) sd had) is first order in all, the O(h) jumps between the linear
-  // shapes of neighbouring rows of a smooth law second order.
+  // The packet lies in its extent (the whole row unless it was added narrower: a window's floor
+  // landings, the part above a floor); a mean outside it by rounding gives the whole row.
+  Extent e = set.extent(index, m_);
+  if (!(e.lo <= shape.mean && shape.mean <= e.hi)) {
+    e.lo = double(set.first + index) / double(m_);
+    e.hi = double(set.first + index + 1) / double(m_);
+  }
+  const double lo = e.lo, hi = e.hi, h = hi - lo;
+  // The packet's shape where it meets the floor: the linear density of its mass and mean on its
+  // extent, f / h (1 + 12 d (x - mid) / h^2) with d = mean - mid, non-negative while |d| <= h / 6;
+  // beyond, the triangle of that mass and mean against the extent's nearer edge (the limit of the
+  // same family, zero at its far end). The part above a floor F is then continuous and
+  // differentiable in F inside the extent. A jump of the density at the floor costs the Runge-Kutta
+  // step that passes it an O(dt^2) error, and the floor passes beta m row edges per unit time: a jump
+  // of O(1) inside every row (as a uniform shape on mean +- sqrt(3) sd had) is first order in all,
+  // the O(h) jumps between the linear shapes of neighbouring rows of a smooth law second order.
   const double d = shape.mean - (lo + 0.5 * h);
   if (d > h / 6.0) {
     shape.lo = hi - 3.0 * (hi - shape.mean);
@@ -348,20 +471,24 @@ FloorWindow CalciumPackets::window(double F) const noexcept
   FloorWindow v;
   v.rows_per_unit_ = m_;
   v.total_ = total_mass();
-  if (!rows_.empty()) {
-    const long n = static_cast<long>(rows_.size());
+  v.floor_row_ = static_cast<long>(std::floor(F * double(m_)));
+  for (const RowSet* set : {&rows_, &landings_}) {
+    if (set->empty()) continue;
+    const long n = set->size(), index = v.floor_row_ - set->first;
     v.has_rows_ = true;
-    v.floor_row_ = static_cast<long>(std::floor(F * double(m_)));
-    const long index = v.floor_row_ - first_row_;
+    Row tail;
     if (index < -1) {
-      v.tail_ = suffix_.front();
+      tail = set->suffix.front();
     } else if (index <= n) {
       // Rows index - 1 .. index + 1 through the shape rule (the floor is in one of them, whatever the
       // rounding of F * m); the rows after them are wholly above the floor.
-      const long tail = std::min(index + 2, n);
-      v.tail_ = suffix_[static_cast<std::size_t>(std::max(tail, 0L))];
-      for (long k = std::max(index - 1, 0L); k < tail; ++k) v.shapes_[v.shape_count_++] = row_shape(k);
+      const long end = std::min(index + 2, n);
+      tail = set->suffix[static_cast<std::size_t>(std::max(end, 0L))];
+      for (long k = std::max(index - 1, 0L); k < end; ++k) v.shapes_[v.shape_count_++] = row_shape(*set, k);
     }
+    v.tail_.f += tail.f;
+    v.tail_.s1 += tail.s1;
+    v.tail_.s2 += tail.s2;
   }
   if (!atoms_.empty()) {
     // Atom k is above the floor when its position is > F: the same atoms are above every floor in
@@ -369,18 +496,13 @@ FloorWindow CalciumPackets::window(double F) const noexcept
     const long first = first_atom_above(F), n = static_cast<long>(atoms_.size());
     v.has_atoms_ = true;
     v.atoms_above_ = atom_suffix_[static_cast<std::size_t>(first)];
-    v.atoms_from_ = first > 0 ? atom_position(origin_, first_atom_ + first - 1) : -std::numeric_limits<double>::infinity();
-    v.atoms_until_ = first < n ? atom_position(origin_, first_atom_ + first) : std::numeric_limits<double>::infinity();
+    v.atoms_from_ = first > 0 ? atom_position(origin_, first_atom_ + first - 1) : -infinity;
+    v.atoms_until_ = first < n ? atom_position(origin_, first_atom_ + first) : infinity;
   }
   return v;
 }
 
 AboveFloor CalciumPackets::above(double F) const noexcept { return window(F).above(F); }
-
-CalciumPackets::Row CalciumPackets::row_above(long index, double F) const noexcept
-{
-  return FloorWindow::part_above(row_shape(index), F);
-}
 
 CalciumPackets::Moments CalciumPackets::atom_moments() const noexcept
 {
@@ -390,11 +512,12 @@ CalciumPackets::Moments CalciumPackets::atom_moments() const noexcept
 std::vector<CalciumPackets::Packet> CalciumPackets::packets() const
 {
   std::vector<Packet> out;
-  for (const Row& r : rows_)
-    if (r.f > 0.0) {
-      const double mean = r.s1 / r.f;
-      out.push_back({r.f, mean, std::max(r.s2 / r.f - mean * mean, 0.0)});
-    }
+  for (const RowSet* set : {&rows_, &landings_})
+    for (const Row& r : set->rows)
+      if (r.f > 0.0) {
+        const double mean = r.s1 / r.f;
+        out.push_back({r.f, mean, std::max(r.s2 / r.f - mean * mean, 0.0)});
+      }
   for (std::size_t k = 0; k < atoms_.size(); ++k)
     if (atoms_[k] > 0.0) out.push_back({atoms_[k], atom_position(origin_, first_atom_ + static_cast<long>(k)), 0.0});
   return out;

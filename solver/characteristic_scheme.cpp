@@ -650,11 +650,12 @@ bool CharacteristicRun::newborn_full(double t) const
 
 /// Linear calcium leak: the law of the newborn cell's calcium: what the spiking mass brought in.
 ///   - The mass spiked from the floor landed at x = F(s) + 1 for the spike times s of the window: its
-///     exact mass and mean (Q), spread linearly over [F(opened) + 1, F(t) + 1].
+///     exact mass and mean (Q), spread linearly over [F(opened) + 1, F(t) + 1], in landing rows of its
+///     own (calcium_packets.hpp).
 ///   - The mass spiked from above the floor is every cell's part above it moved up by one, weighted
 ///     by what it emitted. With one floor for the window (its middle), the atoms are exact (none
 ///     crosses the floor inside a window); the continuous part keeps that mixture's shape, moved
-///     to its exact mass and mean (A minus the atoms).
+///     to its exact mass and mean (A minus the atoms), and lies above F(opened) + 1.
 ///   - The newborn's own spikes (rare: it sits at u_reset) add its law moved up by one.
 std::shared_ptr<const CalciumPackets> CharacteristicRun::newborn_calcium(double t)
 {
@@ -666,7 +667,7 @@ std::shared_ptr<const CalciumPackets> CharacteristicRun::newborn_calcium(double 
   // Cells that emitted below 1e-15 of the total change no digit of the mixture. Each part above the
   // floor is added where it is, and the mixture moved up by one unit once.
   for (const Cell& c : cells_)
-    if (c.emitted > 1e-15 * total) mixture.add_above(*c.packets, c.emitted, F_mid);
+    if (c.emitted > 1e-15 * total) mixture.add_above(*c.packets, c.emitted, F_mid, F_open);
   mixture.move_up_one();
   mixture.finish();
   auto law = std::make_shared<CalciumPackets>(res_.rows_per_unit_c, atom_origin_);

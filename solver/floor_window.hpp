@@ -47,7 +47,7 @@ private:
   bool has_rows_ = false;
   long floor_row_ = 0;      // floor(F m) of the floors it holds (with rows)
   Row tail_;                // the rows wholly above them
-  RowShape shapes_[3];
+  RowShape shapes_[6];      // three rows of each of the two sets of rows
   int shape_count_ = 0;
   bool has_atoms_ = false;
   Row atoms_above_;

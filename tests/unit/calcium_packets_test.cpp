@@ -3,7 +3,9 @@
 // Runge-Kutta stages (FloorWindow), which must give `above` to the last bit wherever it holds.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <cmath>
+#include <utility>
 
 #include "solver/calcium_packets.hpp"
 
@@ -78,8 +80,8 @@ TEST_CASE("CalciumPackets: a mixture of parts added where they are and moved up 
     spiked.add_spiked_above(law, 0.7, F);
     spiked.add_spiked_above(other, 0.3, F);
     spiked.finish();
-    moved.add_above(law, 0.7, F);
-    moved.add_above(other, 0.3, F);
+    moved.add_above(law, 0.7, F, F);
+    moved.add_above(other, 0.3, F, F);
     moved.move_up_one();
     moved.finish();
     REQUIRE(moved.rows() == spiked.rows());
@@ -188,5 +190,35 @@ TEST_CASE("CalciumPackets: the density at the floor has no jump inside a row, an
     const double d = mean - (lo + 0.5 * h), edge = std::min(mean - lo, hi - mean);
     const double slope = std::fabs(d) <= h / 6.0 ? 12.0 * mass * std::fabs(d) / (h * h * h) : 2.0 * mass / (9.0 * edge * edge);
     CHECK(largest_jump <= 1.01 * slope * dF + 1e-9);
+  }
+}
+
+TEST_CASE("CalciumPackets: a window's floor landings keep their own extent and shape beside the rest of their row")
+{
+  // Row [1, 1.125) of eight rows per unit holds two kinds of mass: the landings of one window's floor
+  // spikes, uniform on [1.01, 1.05] (mass 0.3), and a continuous part uniform on the whole row (mass
+  // 0.7). Held apart, each keeps its shape, and the part above every floor in the row is exact. One
+  // packet per row, with the linear density of the sum's mass and mean on the whole row, put 0.777
+  // of the mass above F = 1.02 instead of 0.813.
+  CalciumPackets law(8);
+  const double a = 1.01, b = 1.05, landed = 0.3, lo = 1.0, hi = 1.125, rest = 0.7;
+  law.add_spread(landed, landed * 0.5 * (a + b), a, b);
+  const double mean = 0.5 * (lo + hi), variance = (hi - lo) * (hi - lo) / 12.0;
+  law.add(rest, rest * mean, rest * (variance + mean * mean));
+  law.finish();
+  for (const double F : {1.0, 1.005, 1.02, 1.04, 1.05, 1.08, 1.12}) {
+    CAPTURE(F);
+    // Uniform densities: the mass above F and the integral of (x - F) over it.
+    auto part = [F](double mass, double p, double q) {
+      const double from = std::max(F, p);
+      if (!(from < q)) return std::pair{0.0, 0.0};
+      const double density = mass / (q - p);
+      return std::pair{density * (q - from), density * (q - from) * (0.5 * (q + from) - F)};
+    };
+    const auto [m1, c1] = part(landed, a, b);
+    const auto [m2, c2] = part(rest, lo, hi);
+    const AboveFloor A = law.above(F);
+    CHECK(A.mass == doctest::Approx(m1 + m2).epsilon(1e-13).scale(0.0));
+    CHECK(A.c1 == doctest::Approx(c1 + c2).epsilon(1e-12).scale(0.0));
   }
 }
