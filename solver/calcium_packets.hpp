@@ -27,8 +27,8 @@
 //     levels did; held apart, by 1.1e-6).
 #pragma once
 
-#include <cmath>
 #include <algorithm>
+#include <cmath>
 #include <limits>
 #include <utility>
 #include <vector>

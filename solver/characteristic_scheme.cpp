@@ -165,6 +165,41 @@ double largest_phi_log_slope(const model::Case& c)
   return std::isfinite(slope) ? slope : std::numeric_limits<double>::infinity();
 }
 
+/// Linear potential leak: the largest slope of phi on [u, infinity), from differences on a
+/// logarithmic grid of potentials from 1e-6 to 1e6 times the case's potential scale (their suffix
+/// maxima); below the grid, the largest slope near the scale (largest_phi_slope) as well.
+class PhiSlopeAbove {
+public:
+  PhiSlopeAbove() = default;
+  explicit PhiSlopeAbove(const model::Case& c)
+  {
+    const double scale = phi_search_scale(c);
+    constexpr int points = 8192;
+    first_ = std::log(1e-6 * scale);
+    step_ = (std::log(1e6 * scale) - first_) / points;
+    sup_.resize(points);
+    for (int i = 0; i < points; ++i) {
+      const double lo = std::exp(first_ + step_ * i), hi = std::exp(first_ + step_ * (i + 1));
+      sup_[static_cast<std::size_t>(i)] = (c.model.phi(hi) - c.model.phi(lo)) / (hi - lo);
+    }
+    for (int i = points - 1; i-- > 0;)
+      sup_[static_cast<std::size_t>(i)] = std::max(sup_[static_cast<std::size_t>(i)], sup_[static_cast<std::size_t>(i) + 1]);
+    below_ = std::max(sup_.front(), largest_phi_slope(c));
+  }
+  double operator()(double u) const noexcept
+  {
+    if (sup_.empty()) return std::numeric_limits<double>::infinity();
+    if (!(u > std::exp(first_))) return below_;
+    const auto i = static_cast<std::size_t>(std::floor((std::log(u) - first_) / step_));
+    return std::isfinite(sup_[std::min(i, sup_.size() - 1)]) ? sup_[std::min(i, sup_.size() - 1)]
+                                                           : std::numeric_limits<double>::infinity();
+  }
+
+private:
+  double first_ = 0.0, step_ = 1.0, below_ = std::numeric_limits<double>::infinity();
+  std::vector<double> sup_;
+};
+
 class CharacteristicRun {
 public:
   CharacteristicRun(const model::Case& c, const CharacteristicResolution& r) : case_(c), res_(r), P_(c.model)
@@ -192,6 +227,7 @@ public:
     }
     phi_slope_ = largest_phi_slope(c);
     if (exp_u_) phi_log_slope_ = largest_phi_log_slope(c);
+    else phi_slope_above_ = PhiSlopeAbove(c);
     build_initial_cells();
   }
 
@@ -249,6 +285,8 @@ private:
   double phi_slope_ = 0.0;  // the largest slope of phi where the mass can go (largest_phi_slope)
   static constexpr double negligible_mass = 1e-18;  // of the total (1): see mergeable
   double phi_log_slope_ = std::numeric_limits<double>::infinity();  // exponential leak: largest_phi_log_slope
+  PhiSlopeAbove phi_slope_above_;  // linear leak
+  double merge_time_ = 0.0;        // when merge_cells runs (the horizon left bounds how far cells come down)
   std::vector<double> y0_, k1_, k2_, k3_, k4_, y_;  // scratch of step(), kept to spare allocations
   std::vector<Cell> merge_scratch_;                 // scratch of merge_cells()
   long steps_ = 0, max_cells_ = 0, cell_steps_ = 0;
@@ -610,14 +648,14 @@ void CharacteristicRun::handle_potential_floor(double G)
     cells_[0].a = cells_[0].b = 0.0;
     cells_[0].moment = 0.0;
   }
-  std::vector<Cell> kept;
-  kept.reserve(cells_.size());
-  kept.push_back(cells_[0]);
+  // In place (this runs at every step: a copy of every cell cost a fifth of the run on cases/memory.toml
+  // with a linear potential leak): cells wholly on the floor leave, the others keep their order.
+  std::size_t kept = 1;
   for (std::size_t n = 1; n < cells_.size(); ++n) {
-    Cell c = cells_[n];
+    Cell& c = cells_[n];
     if (c.b <= 0.0) {
-      to_floor(kept[0], c, c.mass);
-      kept[0].emitted += c.emitted;
+      to_floor(cells_[0], c, c.mass);
+      cells_[0].emitted += c.emitted;
       continue;
     }
     if (c.a < 0.0) {
@@ -629,14 +667,15 @@ void CharacteristicRun::handle_potential_floor(double G)
       const double moment = c.mass / w *
                             ((0.0 - c.a * c.a) / 2.0 + g * ((0.0 - c.a * c.a * c.a) / 3.0 - m * (0.0 - c.a * c.a) / 2.0));
       const double moved = std::clamp(mass, 0.0, c.mass);
-      to_floor(kept[0], c, moved);
+      to_floor(cells_[0], c, moved);
       c.mass -= moved;
       c.moment = std::max(c.moment - moment, 0.0);
       c.a = 0.0;
     }
-    kept.push_back(std::move(c));
+    if (kept != n) cells_[kept] = std::move(c);
+    ++kept;
   }
-  cells_ = std::move(kept);
+  cells_.resize(kept);
 }
 
 bool CharacteristicRun::newborn_full(double t) const
@@ -715,6 +754,7 @@ void CharacteristicRun::close_newborn(double t)
   newborn_ = Newborn{};
   newborn_.b = P_.u_reset;
   newborn_.opened = t;
+  merge_time_ = t;
   merge_cells();
 }
 
@@ -735,7 +775,13 @@ bool CharacteristicRun::mergeable(const Cell& x, const Cell& y) const
   // The flow never widens a cell, and under the exponential leak it never raises (b - a) / a either
   // (largest_phi_log_slope): a union that meets these bounds now meets them wherever it goes.
   const double width = hi - lo;
-  if (!(width < res_.cell_width || (exp_u_ && width < res_.relative_width * lo))) return false;
+  // Under the linear leak the velocity I + p - alpha is at least -alpha, so by the horizon a cell comes
+  // down to `lowest` at the least; where phi is flat from there up, a union as wide as relative_width
+  // times that potential keeps phi within phi_step until the end (cases/memory.toml with a linear
+  // potential leak: the drive takes the population to u = 50 and beyond, where cells H wide were
+  // 1361 at level 3).
+  const double lowest = exp_u_ ? lo : std::max(lo - P_.alpha() * (case_.time.end - merge_time_), 0.0);
+  if (!(width < res_.cell_width || width < res_.relative_width * lowest)) return false;
   // Under the linear leak the floor u = 0 cuts the cells that the flow brings down to it, and there
   // a merged cell's linear density misplaces what its parts held: the reset cells born near 0 while
   // the velocity there was small hold a density that varies on a scale well below H. A union is no
@@ -744,7 +790,9 @@ bool CharacteristicRun::mergeable(const Cell& x, const Cell& y) const
   // turns negative near t = 0.45, the cells merged next to the floor fall onto it) and 1e-6 at 4.
   if (!exp_u_ && !(width <= lo)) return false;
   if (!(P_.phi(hi) - P_.phi(lo) < res_.phi_step)) return false;
-  return width * phi_slope_ < res_.phi_step || (exp_u_ && lo > 0.0 && std::log(hi / lo) * phi_log_slope_ < res_.phi_step);
+  if (width * phi_slope_ < res_.phi_step) return true;
+  if (exp_u_) return lo > 0.0 && std::log(hi / lo) * phi_log_slope_ < res_.phi_step;
+  return width * phi_slope_above_(lowest) < res_.phi_step;
 }
 
 void CharacteristicRun::merge_cells()

@@ -291,6 +291,32 @@ TEST_CASE("characteristic scheme: a population driven far above its potential sc
   CHECK(order > 1.8);
 }
 
+TEST_CASE("characteristic scheme: under the linear potential leak too, a population driven far up keeps few cells")
+{
+  // cases/memory.toml with a linear potential leak: the drive (about 47) takes the population to
+  // u = 50 and beyond, where phi is flat. The velocity is at least -alpha, so a cell comes down by at
+  // most alpha times the horizon left; cells merge up to a width relative to that lowest potential
+  // where phi stays flat from there up. With the absolute width H alone, level 3 held 1361 cells.
+  const model::Case c = model::read_case(std::filesystem::path(STF_SOURCE_DIR) / "cases" / "memory.toml",
+                                         {"model.leak_U={ law = \"linear\", alpha = 1.0 }", "time.end=12"});
+  std::vector<double> exits;
+  long cells = 0;
+  for (int level = 1; level <= 4; ++level) {
+    const auto sol = solver::solve_characteristic_level(c, solver::characteristic_resolution(c, level), {});
+    REQUIRE(sol.exit_time);
+    exits.push_back(*sol.exit_time);
+    if (level == 3) cells = sol.cells;
+  }
+  MESSAGE(fmt::format("level 3: {} cells", cells));
+  CHECK(cells < 700);
+  for (std::size_t k = 2; k < exits.size(); ++k) {
+    const double order = std::log2(std::fabs(exits[k - 1] - exits[k - 2]) / std::fabs(exits[k] - exits[k - 1]));
+    MESSAGE(fmt::format("exit {:.10f}, observed order {:.3f}", exits[k], order));
+    CHECK(order > 1.8);
+    CHECK(order < 2.2);
+  }
+}
+
 TEST_CASE("characteristic scheme: after the exit, cells with a negligible mass merge and stop costing steps")
 {
   // cases/memory.toml with a linear potential leak: the cells left at high potential after the exit
