@@ -193,3 +193,22 @@ TEST_CASE("extrapolation keeps a rate, a mean calcium and a variance non-negativ
     CHECK(out.observables[1][id] == doctest::Approx(extrapolated).epsilon(1e-12).scale(0.0));
   CHECK(*out.exit_time == *levels[3].exit_time);  // not marked
 }
+
+TEST_CASE("an observable that no level changes is not more certain than its rounding")
+{
+  // Levels that agree to the last bit (the phi = 0 transport is exact but for rounding): the
+  // differences are 0, and the estimate is the rounding level, 1e-11 of the terms' size (for a
+  // variance, its second moment: here 2 + 3^2 for var_potential with mean_potential 3).
+  std::vector<solver::Solution> levels = levels_with_errors({0.0, 0.0, 0.0});
+  for (auto& s : levels)
+    for (auto& o : s.observables) {
+      o.values.fill(2.0);
+      o[model::ObservableId::mean_potential] = 3.0;
+    }
+  const auto r = estimate(levels);
+  const auto k = static_cast<std::size_t>(model::ObservableId::var_potential);
+  CHECK(r.observable_error[k] == doctest::Approx(1e-11 * (2.0 + 9.0)).epsilon(1e-12).scale(0.0));
+  const auto m = static_cast<std::size_t>(model::ObservableId::mean_potential);
+  CHECK(r.observable_error[m] == doctest::Approx(3e-11).epsilon(1e-12).scale(0.0));
+  CHECK(r.converged);  // far below the tolerance
+}
