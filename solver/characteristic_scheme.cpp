@@ -185,18 +185,18 @@ public:
     for (int i = points - 1; i-- > 0;)
       sup_[static_cast<std::size_t>(i)] = std::max(sup_[static_cast<std::size_t>(i)], sup_[static_cast<std::size_t>(i) + 1]);
     below_ = std::max(sup_.front(), largest_phi_slope(c));
+    start_ = std::exp(first_);
   }
   double operator()(double u) const noexcept
   {
     if (sup_.empty()) return std::numeric_limits<double>::infinity();
-    if (!(u > std::exp(first_))) return below_;
-    const auto i = static_cast<std::size_t>(std::floor((std::log(u) - first_) / step_));
-    return std::isfinite(sup_[std::min(i, sup_.size() - 1)]) ? sup_[std::min(i, sup_.size() - 1)]
-                                                           : std::numeric_limits<double>::infinity();
+    if (!(u > start_)) return below_;
+    const auto i = std::min(static_cast<std::size_t>((std::log(u) - first_) / step_), sup_.size() - 1);
+    return std::isfinite(sup_[i]) ? sup_[i] : std::numeric_limits<double>::infinity();
   }
 
 private:
-  double first_ = 0.0, step_ = 1.0, below_ = std::numeric_limits<double>::infinity();
+  double first_ = 0.0, step_ = 1.0, start_ = 0.0, below_ = std::numeric_limits<double>::infinity();
   std::vector<double> sup_;
 };
 

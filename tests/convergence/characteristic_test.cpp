@@ -214,6 +214,32 @@ void check_exit_orders(const model::Case& c, double lowest, double highest)
   }
 }
 
+/// Runs levels first to last of `c` and checks that the observed orders of observable `id` (from its
+/// largest changes over the sample times between successive levels) lie in (lowest, highest).
+void check_observable_orders(const model::Case& c, int first, int last, model::ObservableId id, double lowest,
+                             double highest)
+{
+  std::vector<solver::Solution> levels;
+  for (int level = first; level <= last; ++level)
+    levels.push_back(solver::solve_characteristic_level(c, solver::characteristic_resolution(c, level), {}));
+  const auto k = static_cast<std::size_t>(id);
+  std::vector<double> changes;
+  for (std::size_t l = 1; l < levels.size(); ++l) {
+    REQUIRE(levels[l].observables.size() == levels[l - 1].observables.size());
+    double change = 0.0;
+    for (std::size_t s = 0; s < levels[l].observables.size(); ++s)
+      change = std::max(change, std::fabs(levels[l].observables[s].values[k] - levels[l - 1].observables[s].values[k]));
+    changes.push_back(change);
+  }
+  for (std::size_t l = 1; l < changes.size(); ++l) {
+    const double order = std::log2(changes[l - 1] / changes[l]);
+    MESSAGE(fmt::format("{}: largest change {:.3e} then {:.3e}, observed order {:.3f}", model::observable_names()[k],
+                        changes[l - 1], changes[l], order));
+    CHECK(order > lowest);
+    CHECK(order < highest);
+  }
+}
+
 TEST_CASE("characteristic scheme: second order through the crossings of the calcium floor by the atoms")
 {
   // cases/memory.toml with c0 = 6: the atoms x0 + k of the stimulus's calcium reach the floor at
@@ -245,25 +271,7 @@ TEST_CASE("characteristic scheme: second order where the linear potential leak b
   // 7.1e-6, 2.3e-5, 1.1e-6 (levels 1 to 5): orders 3.9, -1.7, 4.4.
   const model::Case c = model::read_case(std::filesystem::path(STF_SOURCE_DIR) / "cases" / "leaks_linear_linear.toml",
                                          {"time.end=1"});
-  std::vector<solver::Solution> levels;
-  for (int level = 2; level <= 5; ++level)
-    levels.push_back(solver::solve_characteristic_level(c, solver::characteristic_resolution(c, level), {}));
-  const auto k = static_cast<std::size_t>(model::ObservableId::mean_potential);
-  std::vector<double> changes;
-  for (std::size_t l = 1; l < levels.size(); ++l) {
-    REQUIRE(levels[l].observables.size() == levels[l - 1].observables.size());
-    double change = 0.0;
-    for (std::size_t s = 0; s < levels[l].observables.size(); ++s)
-      change = std::max(change, std::fabs(levels[l].observables[s].values[k] - levels[l - 1].observables[s].values[k]));
-    changes.push_back(change);
-  }
-  for (std::size_t l = 1; l < changes.size(); ++l) {
-    const double order = std::log2(changes[l - 1] / changes[l]);
-    MESSAGE(fmt::format("mean potential: largest change {:.3e} then {:.3e}, observed order {:.3f}", changes[l - 1],
-                        changes[l], order));
-    CHECK(order > 1.6);
-    CHECK(order < 2.4);
-  }
+  check_observable_orders(c, 2, 5, model::ObservableId::mean_potential, 1.6, 2.4);
 }
 
 TEST_CASE("characteristic scheme: a population driven far above its potential scale keeps few cells, at second order")
@@ -326,24 +334,7 @@ TEST_CASE("characteristic scheme: merged cells hold their mean, so a rate that s
   const model::Case c = model::read_case(
       std::filesystem::path(STF_SOURCE_DIR) / "cases" / "memory.toml",
       {"model.phi={ kind = \"sigmoid\", phi_max = 5.0, theta = 1.0, s = 0.25 }", "time.end=12"});
-  std::vector<solver::Solution> levels;
-  for (int level = 1; level <= 4; ++level)
-    levels.push_back(solver::solve_characteristic_level(c, solver::characteristic_resolution(c, level), {}));
-  const auto k = static_cast<std::size_t>(model::ObservableId::rate);
-  std::vector<double> changes;
-  for (std::size_t l = 1; l < levels.size(); ++l) {
-    REQUIRE(levels[l].observables.size() == levels[l - 1].observables.size());
-    double change = 0.0;
-    for (std::size_t s = 0; s < levels[l].observables.size(); ++s)
-      change = std::max(change, std::fabs(levels[l].observables[s].values[k] - levels[l - 1].observables[s].values[k]));
-    changes.push_back(change);
-  }
-  for (std::size_t l = 1; l < changes.size(); ++l) {
-    const double order = std::log2(changes[l - 1] / changes[l]);
-    MESSAGE(fmt::format("rate: largest change {:.3e} then {:.3e}, observed order {:.3f}", changes[l - 1], changes[l], order));
-    CHECK(order > 1.6);
-    CHECK(order < 2.4);
-  }
+  check_observable_orders(c, 1, 4, model::ObservableId::rate, 1.6, 2.4);
 }
 
 TEST_CASE("characteristic scheme: after the exit, cells with a negligible mass merge and stop costing steps")
