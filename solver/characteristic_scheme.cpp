@@ -290,7 +290,6 @@ private:
   PhiSlopeAbove phi_slope_above_;  // linear leak
   double merge_time_ = 0.0;        // when merge_cells runs (the horizon left bounds how far cells come down)
   std::vector<double> y0_, k1_, k2_, k3_, k4_, y_;  // scratch of step(), kept to spare allocations
-  std::vector<Cell> merge_scratch_;                 // scratch of merge_cells()
   long steps_ = 0, max_cells_ = 0, cell_steps_ = 0;
 };
 
@@ -526,9 +525,10 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
 
 double CharacteristicRun::max_rate() const
 {
-  double k = P_.reset ? P_.phi(std::max(P_.u_reset, newborn_.b)) : 0.0;
-  for (const Cell& c : cells_) k = std::max(k, P_.phi(std::max(c.b, 0.0)));
-  return k;
+  // phi is nondecreasing (model/rate_function.hpp): its largest value is at the highest potential.
+  double u = P_.reset ? std::max(P_.u_reset, newborn_.b) : 0.0;
+  for (const Cell& c : cells_) u = std::max(u, c.b);
+  return P_.phi(std::max(u, 0.0));
 }
 
 /// The longest step from t: dt, the stability of the killing (k_max dt <= 1/2), and a newborn cell
@@ -860,13 +860,13 @@ bool CharacteristicRun::mergeable(const Cell& x, const Cell& y) const
 
 void CharacteristicRun::merge_cells()
 {
-  // Into a kept vector: a fresh one of a thousand cells is mapped and unmapped at every close.
-  std::vector<Cell>& out = merge_scratch_;
-  out.clear();
-  out.reserve(cells_.size());
-  for (Cell& c : cells_) {
-    if (!out.empty() && mergeable(out.back(), c)) {
-      Cell& last = out.back();
+  // In place: a Cell is about 650 bytes (its FloorWindow), and a copy of every cell at every close
+  // (every step) was a tenth of the run; the merges happen mostly among the newest cells, at the end.
+  std::size_t kept = 0;
+  for (std::size_t n = 0; n < cells_.size(); ++n) {
+    Cell& c = cells_[n];
+    if (kept > 0 && mergeable(cells_[kept - 1], c)) {
+      Cell& last = cells_[kept - 1];
       const double total = last.mass + c.mass;
       if ((exp_c_ || !P_.reset) && total > 0.0) {
         last.c1 = (last.mass * last.c1 + c.mass * c.c1) / total;
@@ -883,9 +883,11 @@ void CharacteristicRun::merge_cells()
       last.emitted += c.emitted;
       continue;
     }
-    if (c.mass > 0.0 || c.kind == CellKind::floor) out.push_back(std::move(c));
+    if (!(c.mass > 0.0) && c.kind != CellKind::floor) continue;
+    if (kept != n) cells_[kept] = std::move(c);
+    ++kept;
   }
-  cells_.swap(out);
+  cells_.resize(kept);
 }
 
 model::Observables CharacteristicRun::observables(double t, double* total_mass) const
