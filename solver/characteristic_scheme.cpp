@@ -999,6 +999,7 @@ Solution CharacteristicRun::run(const SolveOptions& options)
   sol.cells = max_cells_;
   sol.cell_steps = cell_steps_;
   sol.wall_seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  if (sol.wall_seconds > 0.0) sol.cell_stage_updates_per_second = 4.0 * double(cell_steps_) / sol.wall_seconds;
   return sol;
 }
 

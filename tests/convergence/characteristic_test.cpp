@@ -387,6 +387,9 @@ TEST_CASE("characteristic scheme: after the exit, cells with a negligible mass m
   CHECK(mean_cells < 0.5 * double(sol.cells));
   // The total mass stays 1 to rounding whatever merges.
   CHECK(sol.max_mass_error < 1e-12);
+  // summary.json's throughput: the cells times the four stages of each step, per wall second.
+  CHECK(sol.cell_stage_updates_per_second ==
+        doctest::Approx(4.0 * double(sol.cell_steps) / sol.wall_seconds).epsilon(1e-12).scale(0.0));
 }
 
 TEST_CASE("estimate_accuracy: brackets the error of a second-order sequence, widens a non-asymptotic one")
