@@ -24,7 +24,7 @@ namespace {
 
 constexpr const char* usage =
     "work_precision_memory: wall time against the exit time's relative error on cases/memory.toml, for the\n"
-    "characteristic scheme (levels 0 to LEVELS-1, default 7: the last about 90 s) and the MUSCL scheme (the case's\n"
+    "characteristic scheme (levels 0 to LEVELS-1, default 6: the last about 25 s) and the MUSCL scheme (the case's\n"
     "mesh hints, then 2 and 4 times finer in both directions). The horizon is cut to 7 (the exit is near 4.9).\n\n"
     "usage: work_precision_memory [OUT] [LEVELS] [PETSc options]\n\n"
     "  -h, --help  this text\n";
@@ -43,7 +43,7 @@ int main(int argc, char** argv)
 {
   if (stf::bench::asked_for_help(argc, argv, usage)) return 0;
   const std::filesystem::path out = argc > 1 ? argv[1] : ".";
-  const long levels = argc > 2 ? stf::bench::positive_integer(argv[2]) : 7;
+  const long levels = argc > 2 ? stf::bench::positive_integer(argv[2]) : 6;
   if (levels < 3) {
     fmt::print(stderr, "work_precision_memory: LEVELS must be a whole number of at least 3\n{}", usage);
     return 2;
