@@ -710,9 +710,14 @@ std::shared_ptr<const CalciumPackets> CharacteristicRun::newborn_calcium(double 
   double total = 0.0;
   for (const Cell& c : cells_) total += c.emitted;
   // Cells that emitted below 1e-15 of the total change no digit of the mixture. Each part above the
-  // floor is added where it is, and the mixture moved up by one unit once.
-  for (const Cell& c : cells_)
-    if (c.emitted > 1e-15 * total) mixture.add_above(*c.packets, c.emitted, F_mid, F_open);
+  // floor is added where it is, and the mixture moved up by one unit once. Neighbours that share a
+  // law (the cells a newborn was cut into) add it once, with the sum of their weights.
+  for (std::size_t k = 0; k < cells_.size();) {
+    const CalciumPackets* law = cells_[k].packets.get();
+    double weight = 0.0;
+    for (; k < cells_.size() && cells_[k].packets.get() == law; ++k) weight += cells_[k].emitted;
+    if (weight > 1e-15 * total) mixture.add_above(*law, weight, F_mid, F_open);
+  }
   mixture.move_up_one();
   mixture.finish();
   auto law = std::make_shared<CalciumPackets>(res_.rows_per_unit_c, atom_origin_);
