@@ -360,6 +360,32 @@ TEST_CASE("characteristic scheme: under the linear potential leak too, a populat
   }
 }
 
+TEST_CASE("characteristic scheme: light unions merge wider, at second order")
+{
+  // cases/memory.toml with a linear potential leak alpha = 3 and u_reset = 0.5: after the exit (near
+  // 6.0) a few millionths of the mass remain far above u = 20, in cells that the width rules keep
+  // narrow because the flow brings them down through the steep part of phi before the horizon. A
+  // union of mass M below mass_reference (1e-3) may be sqrt(1e-3 / M) times wider: level 2 held 1792
+  // cells with the usual widths alone.
+  const model::Case c = model::read_case(
+      std::filesystem::path(STF_SOURCE_DIR) / "cases" / "memory.toml",
+      {"model.leak_U={ law = \"linear\", alpha = 3.0 }", "model.u_reset=0.5", "report.times=[1.0]"});
+  std::vector<double> exits;
+  long cells = 0;
+  for (int level = 0; level <= 2; ++level) {
+    const auto sol = solver::solve_characteristic_level(c, solver::characteristic_resolution(c, level), {});
+    REQUIRE(sol.exit_time);
+    exits.push_back(*sol.exit_time);
+    cells = sol.cells;
+  }
+  MESSAGE(fmt::format("level 2: {} cells", cells));
+  CHECK(cells < 1200);
+  const double order = std::log2(std::fabs(exits[1] - exits[0]) / std::fabs(exits[2] - exits[1]));
+  MESSAGE(fmt::format("exit {:.10f}, observed order {:.3f}", exits[2], order));
+  CHECK(order > 1.8);
+  CHECK(order < 2.2);
+}
+
 TEST_CASE("characteristic scheme: merged cells hold their mean, so a rate that stays positive at rest converges")
 {
   // cases/memory.toml with a sigmoid rate, phi(0) = 0.09: after the exit (near 5.35) the network keeps
