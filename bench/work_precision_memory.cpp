@@ -24,7 +24,7 @@ namespace {
 
 constexpr const char* usage =
     "work_precision_memory: wall time against the exit time's relative error on cases/memory.toml, for the\n"
-    "characteristic scheme (levels 0 to LEVELS-1, default 6: the last about 25 s) and the MUSCL scheme (the case's\n"
+    "characteristic scheme (levels 0 to LEVELS-1, default 6: the last about 12 s) and the MUSCL scheme (the case's\n"
     "mesh hints, then 2 and 4 times finer in both directions). The horizon is cut to 7 (the exit is near 4.9).\n\n"
     "usage: work_precision_memory [OUT] [LEVELS] [PETSc options]\n\n"
     "  -h, --help  this text\n";
