@@ -330,7 +330,7 @@ TEST_CASE("characteristic scheme: a strong drive does not shorten the steps, and
   const double nominal = c.time.end / level2.dt;
   MESSAGE(fmt::format("level 2: {} steps ({} of dt)", sol.steps, nominal));
   CHECK(double(sol.steps) < 1.2 * nominal);
-  // The cut keeps the scheme's order (2.04, 2.00 over levels 1 to 3, 2.00 at level 4).
+  // The cut keeps the scheme's order: 2.00 over levels 1 to 3 (2.04 over 0 to 2, 2.00 over 2 to 4).
   check_observable_orders(c, 1, 3, model::ObservableId::var_calcium, 1.8, 2.2);
 }
 
