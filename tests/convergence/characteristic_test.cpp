@@ -196,31 +196,41 @@ stf::solver::Solution level_with_exit(double exit)
   return s;
 }
 
-/// Runs levels 1 to 5 of `c` and checks that the exit times' observed orders (from three successive
-/// levels) lie in (lowest, highest).
-void check_exit_orders(const model::Case& c, double lowest, double highest)
+/// Levels first to last of `c`.
+std::vector<solver::Solution> run_levels(const model::Case& c, int first, int last)
 {
+  std::vector<solver::Solution> levels;
+  for (int level = first; level <= last; ++level)
+    levels.push_back(solver::solve_characteristic_level(c, solver::characteristic_resolution(c, level), {}));
+  return levels;
+}
+
+/// Runs levels first to last of `c` (default 1 to 5), checks that the exit times' observed orders
+/// (from three successive levels) lie in (lowest, highest), and returns the levels.
+std::vector<solver::Solution> check_exit_orders(const model::Case& c, double lowest, double highest, int first = 1,
+                                                int last = 5)
+{
+  const std::vector<solver::Solution> levels = run_levels(c, first, last);
   std::vector<double> exits;
-  for (int level = 1; level <= 5; ++level) {
-    const auto sol = solver::solve_characteristic_level(c, solver::characteristic_resolution(c, level), {});
+  for (const solver::Solution& sol : levels) {
     REQUIRE(sol.exit_time);
     exits.push_back(*sol.exit_time);
   }
   for (std::size_t k = 2; k < exits.size(); ++k) {
     const double order = std::log2(std::fabs(exits[k - 1] - exits[k - 2]) / std::fabs(exits[k] - exits[k - 1]));
-    MESSAGE(fmt::format("levels {} to {}: exit {:.10f}, observed order {:.3f}", k - 1, k + 1, exits[k], order));
+    MESSAGE(fmt::format("levels {} to {}: exit {:.10f}, observed order {:.3f}", first + int(k) - 2, first + int(k),
+                        exits[k], order));
     CHECK(order > lowest);
     CHECK(order < highest);
   }
+  return levels;
 }
 
 /// The largest change of observable `id` over the sample times from each level of `c` to the next,
 /// levels first to last.
 std::vector<double> observable_changes(const model::Case& c, int first, int last, model::ObservableId id)
 {
-  std::vector<solver::Solution> levels;
-  for (int level = first; level <= last; ++level)
-    levels.push_back(solver::solve_characteristic_level(c, solver::characteristic_resolution(c, level), {}));
+  const std::vector<solver::Solution> levels = run_levels(c, first, last);
   const auto k = static_cast<std::size_t>(id);
   std::vector<double> changes;
   for (std::size_t l = 1; l < levels.size(); ++l) {
@@ -300,13 +310,12 @@ TEST_CASE("characteristic scheme: a population driven far above its potential sc
   const model::Case c = model::read_case(std::filesystem::path(STF_SOURCE_DIR) / "cases" / "memory.toml",
                                          {"model.leak_C.beta=4", "time.end=6", "report.times=[1.0]"});
   std::vector<double> variances;
-  long cells = 0;
-  for (int level = 1; level <= 4; ++level) {
-    const auto sol = solver::solve_characteristic_level(c, solver::characteristic_resolution(c, level), {});
+  const auto levels = run_levels(c, 1, 4);
+  for (const solver::Solution& sol : levels) {
     REQUIRE(!sol.observables.empty());
     variances.push_back(sol.observables.back()[model::ObservableId::var_potential]);
-    if (level == 3) cells = sol.cells;
   }
+  const long cells = levels[2].cells;  // level 3
   MESSAGE(fmt::format("level 3: {} cells", cells));
   CHECK(cells < 400);
   // The variance of the potential holds the within-cell error of the wider cells: it still converges
@@ -345,22 +354,10 @@ TEST_CASE("characteristic scheme: under the linear potential leak too, a populat
   // checked under the exponential leak (above: 853 cells without it).
   const model::Case c = model::read_case(std::filesystem::path(STF_SOURCE_DIR) / "cases" / "memory.toml",
                                          {"model.leak_U={ law = \"linear\", alpha = 1.0 }", "time.end=12"});
-  std::vector<double> exits;
-  long cells = 0;
-  for (int level = 1; level <= 4; ++level) {
-    const auto sol = solver::solve_characteristic_level(c, solver::characteristic_resolution(c, level), {});
-    REQUIRE(sol.exit_time);
-    exits.push_back(*sol.exit_time);
-    if (level == 3) cells = sol.cells;
-  }
+  const auto levels = check_exit_orders(c, 1.8, 2.2, 1, 4);
+  const long cells = levels[2].cells;  // level 3
   MESSAGE(fmt::format("level 3: {} cells", cells));
   CHECK(cells < 1200);
-  for (std::size_t k = 2; k < exits.size(); ++k) {
-    const double order = std::log2(std::fabs(exits[k - 1] - exits[k - 2]) / std::fabs(exits[k] - exits[k - 1]));
-    MESSAGE(fmt::format("exit {:.10f}, observed order {:.3f}", exits[k], order));
-    CHECK(order > 1.8);
-    CHECK(order < 2.2);
-  }
 }
 
 TEST_CASE("characteristic scheme: light unions merge wider, at second order")
@@ -373,20 +370,10 @@ TEST_CASE("characteristic scheme: light unions merge wider, at second order")
   const model::Case c = model::read_case(
       std::filesystem::path(STF_SOURCE_DIR) / "cases" / "memory.toml",
       {"model.leak_U={ law = \"linear\", alpha = 3.0 }", "model.u_reset=0.5", "report.times=[1.0]"});
-  std::vector<double> exits;
-  long cells = 0;
-  for (int level = 0; level <= 2; ++level) {
-    const auto sol = solver::solve_characteristic_level(c, solver::characteristic_resolution(c, level), {});
-    REQUIRE(sol.exit_time);
-    exits.push_back(*sol.exit_time);
-    cells = sol.cells;
-  }
+  const auto levels = check_exit_orders(c, 1.8, 2.2, 0, 2);
+  const long cells = levels[2].cells;  // level 2
   MESSAGE(fmt::format("level 2: {} cells", cells));
   CHECK(cells < 1200);
-  const double order = std::log2(std::fabs(exits[1] - exits[0]) / std::fabs(exits[2] - exits[1]));
-  MESSAGE(fmt::format("exit {:.10f}, observed order {:.3f}", exits[2], order));
-  CHECK(order > 1.8);
-  CHECK(order < 2.2);
 }
 
 TEST_CASE("characteristic scheme: merged cells hold their mean, so a rate that stays positive at rest converges")
