@@ -281,6 +281,21 @@ TEST_CASE("characteristic scheme: second order with a continuous calcium law at 
   check_exit_orders(c, 1.6, 2.4);
 }
 
+TEST_CASE("characteristic scheme: second order with a rate that has corners (threshold-linear)")
+{
+  // phi = 2 (u - 1)^+ capped at 5: corners at u = 1 and 3.5. Integrated by one Gauss-Legendre rule
+  // across a corner, a cell's spiking erred by O(w^2) with a size set by where the corner falls in it:
+  // exit times over levels 1 to 4 changed by 1.2e-4, 7.0e-6, 5.7e-6 (orders 4.05, 0.29). The stimulus,
+  // a cell of one potential, crosses the cap near t = 0.055; inside a step that kink of the
+  // right-hand side left the mean potential changing by 6.4e-5, 1.5e-5, 7.5e-6 (orders 2.1, 1.0).
+  const model::Case c = model::read_case(
+      std::filesystem::path(STF_SOURCE_DIR) / "cases" / "memory.toml",
+      {"model.phi={ kind = \"threshold_linear\", lambda0 = 0.0, gamma = 2.0, theta = 1.0, phi_max = 5.0 }", "time.end=4",
+       "report.times=[1.0]"});
+  check_exit_orders(c, 1.8, 2.2, 1, 4);
+  check_observable_orders(c, 1, 4, model::ObservableId::mean_potential, 1.8, 2.2);
+}
+
 TEST_CASE("characteristic scheme: the newborn cell's own spikes keep the mean calcium exact")
 {
   // cases/memory.toml with u_reset = 1.5, where phi(u_reset) = 4.1: newborn neurons spike again
