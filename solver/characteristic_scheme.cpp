@@ -1043,8 +1043,8 @@ Solution CharacteristicRun::run(const SolveOptions& options)
       // crossed inside a step is a kink of the right-hand side in time, which the Runge-Kutta step
       // integrates at first order. The step ends at the corner instead (to O(dt^2): its path is close
       // to linear over a step). cases/memory.toml with a threshold-linear rate: the stimulus crosses the
-      // cap near t = 0.055, and the mean potential changed by 3.0e-5, 1.5e-5, 7.5e-6 from level to
-      // level after it, against 1.6e-5, 4.1e-6, 1.0e-6 from a stimulus spread over [1.9, 2.1].
+      // cap near t = 0.055, where the mean potential's largest changes over levels 3 to 5 were 1.5e-5,
+      // 7.5e-6, 9.8e-7 (orders 1.0 and 2.9); ending the step there, 1.6e-5, 4.2e-6, 1.0e-6.
       if (const double to = to_corner(t - t0, G); to < t - t0 && to > 1e-6 * (t - t0)) {
         t = t0 + to;
         G = integrate(t0, to);
