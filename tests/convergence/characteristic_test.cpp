@@ -296,6 +296,22 @@ TEST_CASE("characteristic scheme: second order with a rate that has corners (thr
   check_observable_orders(c, 1, 4, model::ObservableId::mean_potential, 1.8, 2.2);
 }
 
+TEST_CASE("characteristic scheme: where phi is steep at u_reset, merged cells do not span phi_step")
+{
+  // cases/memory.toml with u_reset = 0.5 (phi' = 2.2 there): unions of two newborn cells spanning
+  // phi_step of phi's change were the largest error of a level; the exit times of levels 1 to 3
+  // changed by 1.1e-3 and 1.6e-4. With unions limited to a quarter of phi_step, 2.6e-4 and 8.8e-5.
+  const model::Case c = model::read_case(std::filesystem::path(STF_SOURCE_DIR) / "cases" / "memory.toml",
+                                         {"model.u_reset=0.5", "time.end=10", "report.times=[1.0]"});
+  const std::vector<solver::Solution> levels = run_levels(c, 1, 3);
+  for (const solver::Solution& sol : levels) REQUIRE(sol.exit_time);
+  const double first = std::fabs(*levels[1].exit_time - *levels[0].exit_time);
+  const double second = std::fabs(*levels[2].exit_time - *levels[1].exit_time);
+  MESSAGE(fmt::format("exit changes over levels 1 to 3: {:.3e}, {:.3e}", first, second));
+  CHECK(first < 5e-4);
+  CHECK(second < 1.2e-4);
+}
+
 TEST_CASE("characteristic scheme: the newborn cell's own spikes keep the mean calcium exact")
 {
   // cases/memory.toml with u_reset = 1.5, where phi(u_reset) = 4.1: newborn neurons spike again
