@@ -61,6 +61,26 @@ struct RateFunction {
     return 0.0;
   }
 
+  /// The corners of phi (where its slope jumps) strictly inside (a, b), in increasing order: the
+  /// threshold and the start of the cap of `threshold_linear`; the other families are smooth for u > 0.
+  struct Corners {
+    double at[2] = {0.0, 0.0};
+    int count = 0;
+  };
+  Corners corners_in(double a, double b) const noexcept
+  {
+    Corners c;
+    if (kind != RateKind::threshold_linear || !(gamma > 0.0) || !(lambda0 < phi_max)) return c;  // else linear or flat
+    const double cap = theta + (phi_max - lambda0) / gamma;  // where lambda0 + gamma (u - theta) meets phi_max
+    for (const double u : {theta, cap})
+      if (u > a && u < b) c.at[c.count++] = u;
+    return c;
+  }
+  bool has_corners() const noexcept
+  {
+    return corners_in(-std::numeric_limits<double>::infinity(), std::numeric_limits<double>::infinity()).count > 0;
+  }
+
   /// sup of phi over [0, u_hi] (phi is nondecreasing, so phi(u_hi)); u_hi may be infinite.
   double sup_on(double u_hi) const noexcept;
   /// sup of phi over [0, inf): finite for the bounded families (hill, sigmoid, capped ones).

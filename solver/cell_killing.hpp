@@ -23,24 +23,6 @@ struct CellSpiking {
   double second = 0.0;       // integral of u^2 rho (for the observables)
 };
 
-/// The corners of phi strictly inside (a, b), in increasing order: the threshold theta and the
-/// start of the cap of a threshold-linear rate (the other families are smooth for u > 0).
-struct RateKinks {
-  double at[2] = {0.0, 0.0};
-  int count = 0;
-};
-
-inline RateKinks rate_kinks(const model::RateFunction& phi, double a, double b) noexcept
-{
-  RateKinks k;
-  if (phi.kind != model::RateKind::threshold_linear || !(phi.gamma > 0.0)) return k;
-  const double cap = phi.theta + (phi.phi_max - phi.lambda0) / phi.gamma;  // where lambda0 + gamma (u - theta) meets phi_max
-  if (!(phi.lambda0 < phi.phi_max)) return k;  // phi = phi_max everywhere
-  for (const double u : {phi.theta, cap})
-    if (u > a && u < b) k.at[k.count++] = u;
-  return k;
-}
-
 inline CellSpiking cell_spiking(const model::RateFunction& phi, double a, double b, double M, double P)
 {
   if (b < a) std::swap(a, b);
@@ -56,8 +38,8 @@ inline CellSpiking cell_spiking(const model::RateFunction& phi, double a, double
   constexpr double sqrt3 = 1.7320508075688772935;
   const double d = std::clamp(P / M - m, -w * (1.0 / 6.0), w * (1.0 / 6.0));
   const double second = M * (m * m + 2.0 * m * d + w * w * (1.0 / 12.0));
-  const RateKinks kinks = rate_kinks(phi, a, b);
-  if (kinks.count > 0) {
+  const model::RateFunction::Corners corners = phi.corners_in(a, b);
+  if (corners.count > 0) {
     // phi has a corner inside the cell (threshold_linear): one Gauss-Legendre rule per piece between
     // the corners, exact where phi is linear on each. Across a corner the rule on the whole cell errs
     // by O(w^2) with a size that depends on where the corner falls in the cell, different at every
@@ -67,8 +49,8 @@ inline CellSpiking cell_spiking(const model::RateFunction& phi, double a, double
     const double g = 12.0 * d / (w * w), density = M / w;
     CellSpiking s;
     double lo = a;
-    for (int k = 0; k <= kinks.count; ++k) {
-      const double hi = k < kinks.count ? kinks.at[k] : b;
+    for (int k = 0; k <= corners.count; ++k) {
+      const double hi = k < corners.count ? corners.at[k] : b;
       const double half = 0.5 * (hi - lo), mid = 0.5 * (lo + hi), offset = half * (1.0 / sqrt3);
       for (const double u : {mid - offset, mid + offset}) {
         const double f = phi(u) * density * (1.0 + g * (u - m)) * half;

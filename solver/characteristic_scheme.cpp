@@ -227,6 +227,7 @@ public:
         }
     }
     phi_slope_ = largest_phi_slope(c);
+    phi_has_corners_ = P_.phi.has_corners();
     if (exp_u_) phi_log_slope_ = largest_phi_log_slope(c);
     else phi_slope_above_ = PhiSlopeAbove(c);
     build_initial_cells();
@@ -294,6 +295,8 @@ private:
   double phi_slope_ = 0.0;  // the largest slope of phi where the mass can go (largest_phi_slope)
   static constexpr double negligible_mass = 1e-18;  // of the total (1): see mergeable
   static constexpr double mass_reference = 1e-3;    // of the total: lighter unions may be wider (mergeable)
+  static constexpr double union_phi_fraction = 0.25;  // of phi_step: phi's largest change across a union now (mergeable)
+  bool phi_has_corners_ = false;   // threshold_linear: steps end where a point cell crosses a corner (to_corner)
   double phi_log_slope_ = std::numeric_limits<double>::infinity();  // exponential leak: largest_phi_log_slope
   PhiSlopeAbove phi_slope_above_;  // linear leak
   double merge_time_ = 0.0;        // when merge_cells runs (the horizon left bounds how far cells come down)
@@ -603,12 +606,13 @@ double CharacteristicRun::integrate(double t0, double dt)
 
 double CharacteristicRun::to_corner(double dt, double G) const
 {
+  if (!phi_has_corners_) return dt;
   const double e = exp_u_ ? std::exp(-P_.alpha() * dt) : 1.0;
   double shortest = dt;
   for (const Cell& c : cells_) {
     if (c.a != c.b || !(c.mass > 0.0)) continue;
     const double from = c.a, to = position(c.a, e, G);
-    const RateKinks corners = rate_kinks(P_.phi, std::min(from, to), std::max(from, to));
+    const model::RateFunction::Corners corners = P_.phi.corners_in(std::min(from, to), std::max(from, to));
     if (corners.count == 0) continue;
     // The nearest corner ahead, reached at the fraction of the step where the path, close to
     // linear over a step, meets it.
@@ -922,7 +926,7 @@ bool CharacteristicRun::mergeable(const Cell& x, const Cell& y) const
   // quarter it converges in 5 levels and 33 s (0.748, 0.770, 0.779, 0.783); with u_reset = 0.5 the exit
   // times of levels 1 to 3 changed by 3.2e-3, 1.1e-3, 1.6e-4, now 1.2e-3, 2.6e-4, 8.8e-5. On every
   // variant tried the changes per level were the same or smaller, for 5 to 20 % more cells.
-  if (!(P_.phi(hi) - P_.phi(lo) < 0.25 * phi_step)) return false;
+  if (!(P_.phi(hi) - P_.phi(lo) < union_phi_fraction * phi_step)) return false;
   // The union's linear density must hold its mean, |P / M - mid| <= width / 6, where that density is
   // non-negative; beyond, cell_spiking clamps the slope and the union spikes as if its mass sat where
   // it does not. With phi(0) > 0 (cases/memory.toml with a sigmoid rate) the cells that contract onto
