@@ -250,7 +250,7 @@ void read_mesh(std::optional<TableReader> t, Case& c)
 }
 
 /// What the characteristic scheme does not do yet, refused when the case is read (exit 2) rather
-/// than when the run starts: density snapshots, and reset = false with a linear calcium leak.
+/// than when the run starts: density snapshots.
 void check_scheme_supports(const std::optional<TableReader>& t, const Case& c)
 {
   const SolverSettings& s = c.solver;
@@ -262,9 +262,6 @@ void check_scheme_supports(const std::optional<TableReader>& t, const Case& c)
   if (!s.snapshots.empty())
     throw error("snapshots", "density snapshots are written by solver.scheme = \"muscl\" only; remove "
                              "solver.snapshots or set solver.scheme = \"muscl\"");
-  if (!c.model.reset && c.model.leak_C.kind == LeakKind::linear)
-    throw error("scheme", "solver.scheme = \"characteristic\" does not support model.reset = false with a linear "
-                          "calcium leak yet; set solver.scheme = \"muscl\"");
 }
 
 void read_solver(std::optional<TableReader> t, Case& c, bool used)

@@ -192,7 +192,11 @@ AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, dou
         r.observable_extrapolated[k] = true;
       }
     }
-    if (r.observable_error[k] > tolerance * std::max(scale, 1e-300)) ok = false;
+    // An observable that is zero to rounding (the potential's variance when every neuron keeps one
+    // potential: a Dirac initial potential without reset) is converged once its error is rounding too;
+    // relative to its size it never would be.
+    const double allowed = scale > rounding ? tolerance * scale : rounding;
+    if (r.observable_error[k] > allowed) ok = false;
   }
   // Exit time: when every level has one. A level without an exit where another has one is a
   // disagreement on the region's boundary: not converged.

@@ -94,6 +94,10 @@ struct Newborn {
 /// Where each block of the state vector starts, for K cells.
 struct Layout {
   std::size_t K, mass, moment, newborn, floor_spikes, emitted, c1, c2, size;
+  // Without reset, linear calcium (per cell, per unit mass, over the step; see kept_calcium): the
+  // spike count Lambda, the first spikes from above the floor (A: mass, moments of x + 1) and from
+  // the floor (Q: mass, integral of the landing F + 1).
+  std::size_t lambda = 0, a0 = 0, a1 = 0, a2 = 0, q0 = 0, q1 = 0;
   Layout(std::size_t cells, bool reset, bool linear_calcium)
   {
     K = cells;
@@ -102,11 +106,23 @@ struct Layout {
     newborn = 1 + 2 * K;          // M, P, C1, C2 of the newborn cell (reset)
     floor_spikes = newborn + 4;   // Q0, Q1, Q2, A0, A1, A2 (reset, linear calcium)
     emitted = floor_spikes + 6;   // K + 1 (reset, linear calcium)
-    c1 = 1 + 2 * K;               // without reset: the cells' calcium totals
+    c1 = 1 + 2 * K;               // without reset: the cells' calcium totals (linear calcium: the mean)
     c2 = 1 + 3 * K;
-    if (!reset) size = 1 + 4 * K;
-    else if (linear_calcium) size = emitted + K + 1;
-    else size = newborn + 4;
+    if (!reset && linear_calcium) {
+      lambda = c2;
+      a0 = 1 + 4 * K;
+      a1 = 1 + 5 * K;
+      a2 = 1 + 6 * K;
+      q0 = 1 + 7 * K;
+      q1 = 1 + 8 * K;
+      size = 1 + 9 * K;
+    } else if (!reset) {
+      size = 1 + 4 * K;
+    } else if (linear_calcium) {
+      size = emitted + K + 1;
+    } else {
+      size = newborn + 4;
+    }
   }
 };
 
@@ -207,9 +223,6 @@ public:
   {
     exp_u_ = P_.leak_U.kind == model::LeakKind::exponential;
     exp_c_ = P_.leak_C.kind == model::LeakKind::exponential;
-    if (!exp_c_ && !P_.reset)
-      throw SolverFailure("solver.scheme = \"characteristic\" does not support model.reset = false with a linear "
-                          "calcium leak yet; use solver.scheme = \"muscl\"");
     newborn_.b = P_.u_reset;
     // A Dirac initial calcium c0 under the linear leak: the atoms x = c0 + k reach the floor at
     // t = (c0 + k) / beta, where steps end and the newborn cell closes (its calcium's shape is
@@ -255,6 +268,9 @@ private:
   void close_newborn(double t);
   void add_newborn_cells(Cell cell);
   std::shared_ptr<const CalciumPackets> newborn_calcium(double t);
+  /// Without reset, linear calcium: cell n's calcium law at t0 + dt from its step's counters in y.
+  void kept_calcium(Cell& cell, const std::vector<double>& y, const Layout& L, std::size_t n, double t0,
+                    double dt) const;
   void to_floor(Cell& floor, const Cell& from, double moved) const;
   void handle_potential_floor(double G);
   bool mergeable(const Cell& x, const Cell& y) const;
@@ -412,7 +428,9 @@ void CharacteristicRun::state(std::vector<double>& y) const
     const Cell& c = cells_[n];
     y[L.mass + n] = c.mass;
     y[L.moment + n] = c.moment;
-    if (!P_.reset) {
+    if (!P_.reset && !exp_c_) {
+      y[L.c1 + n] = c.above(floor_now_).c1;  // the other counters start at 0
+    } else if (!P_.reset) {
       y[L.c1 + n] = c.mass * c.c1;
       y[L.c2 + n] = c.mass * c.c2;
     } else if (!exp_c_) {
@@ -458,6 +476,28 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
     const CellSpiking S =
         cell_spiking(P_.phi, position(cell.a, e, G), position(cell.b, e, G), M, e * y[L.moment + n] + G * M);
     const double km = S.rate;
+    if (!P_.reset && !exp_c_) {
+      // Spikes keep U and take x to max(x, F) + 1. The rate k is the cell's mean (calcium and
+      // potential independent inside a cell), so a neuron has not spiked since the step's start with
+      // probability Z = e^{-Lambda}, whatever its x; every neuron that spiked lies above the floor (it
+      // landed at F(s) + 1 > F(t): beta dt < 1). So the part above the floor is 1 - Z (1 - a(F)), a(F)
+      // the step-start law's part above F, and the mean calcium obeys dc/dt = k - beta (1 - Z (1 - a)).
+      const double k = M != 0.0 ? km / M : 0.0, Z = std::exp(-y[L.lambda + n]);
+      const AboveFloor& A = cell.above(F_atoms);
+      const double c1 = y[L.c1 + n], kZ = k * Z;
+      drive += km * (w0 + w1 * c1);
+      const double x1 = A.c1 + F_atoms * A.mass, x2 = A.c2 + 2.0 * F_atoms * A.c1 + F_atoms * F_atoms * A.mass;
+      dy[L.mass + n] = 0.0;
+      dy[L.moment + n] = 0.0;
+      dy[L.c1 + n] = k - beta * (1.0 - Z * A.on_floor);
+      dy[L.lambda + n] = k;
+      dy[L.a0 + n] = kZ * A.mass;
+      dy[L.a1 + n] = kZ * (x1 + A.mass);
+      dy[L.a2 + n] = kZ * (x2 + 2.0 * x1 + A.mass);
+      dy[L.q0 + n] = kZ * A.on_floor;
+      dy[L.q1 + n] = kZ * A.on_floor * (F + 1.0);
+      continue;
+    }
     if (!P_.reset) {
       // Spikes keep U and add one unit of calcium: d C1 = -beta C1 + k M, d C2 = -2 beta C2 + k (2 C1 + M),
       // with k the cell's mean rate (calcium and potential independent inside a cell).
@@ -635,7 +675,9 @@ void CharacteristicRun::advance(double t0, double dt, double G)
     c.b = exp_u_ ? e * c.b + G : c.b + G;
     c.mass = y[L.mass + n];
     c.moment = e * y[L.moment + n] + G * c.mass;
-    if (!P_.reset) {
+    if (!P_.reset && !exp_c_) {
+      kept_calcium(c, y, L, n, t0, dt);
+    } else if (!P_.reset) {
       if (c.mass > 0.0) {
         c.c1 = y[L.c1 + n] / c.mass;
         c.c2 = y[L.c2 + n] / c.mass;
@@ -797,6 +839,60 @@ std::shared_ptr<const CalciumPackets> CharacteristicRun::newborn_calcium(double 
   law->normalise();
   law->finish();
   return law;
+}
+
+/// Without reset, linear calcium: cell n's calcium law at t1 = t0 + dt. A neuron spikes J times in
+/// the step, J Poisson of mean Lambda (the cell's rate, whatever its calcium). Its first spike, at s,
+/// takes x to x + 1 if x > F(s) (A: that part of the law moved up, with the exact mass and moments the
+/// step integrated; the law's shape above the middle floor) or to F(s) + 1 from the floor (Q: its exact
+/// mass and mean, spread linearly over [F(t0) + 1, F(t1) + 1]). Every later spike adds one unit (the
+/// neuron is then above the floor). So the law is (1 - S) L + S (r1 B + r2 B(+1) + r3 B(+2)), B the law
+/// of the first landings (mass S = A0 + Q0 = 1 - e^{-Lambda}), r_j = P(J = j | J >= 1) for j = 1, 2 and
+/// r3 = P(J >= 3 | J >= 1): its mean calcium is exact to O(Lambda^3 dt) per step (J >= 4 counted as 3,
+/// and J's correlation with where the first spike landed), and k dt <= 1/2 (step_bound).
+void CharacteristicRun::kept_calcium(Cell& cell, const std::vector<double>& y, const Layout& L, std::size_t n,
+                                     double t0, double dt) const
+{
+  const double lambda = y[L.lambda + n], A0 = y[L.a0 + n], Q0 = y[L.q0 + n], S = A0 + Q0;
+  // Below 1e-15 of spiking in a step changes no digit of the law (cells where phi is near 0).
+  if (!(S > 1e-15) || !cell.packets) return;
+  const double F0 = P_.beta() * t0, F1 = P_.beta() * (t0 + dt), F_mid = 0.5 * (F0 + F1);
+  const CalciumPackets& law = *cell.packets;
+  // The part above the floor, moved up (atoms exact: none crosses the floor inside a step; the
+  // continuous part takes the exact mass and moments of A minus the atoms').
+  CalciumPackets above(res_.rows_per_unit_c, atom_origin_);
+  above.add_above(law, 1.0, F_mid, F0);
+  above.move_up_one();
+  above.finish();
+  CalciumPackets first(res_.rows_per_unit_c, atom_origin_);
+  const CalciumPackets::Moments atoms = above.atom_moments();
+  // The atoms are above the floor for the whole step: their first spikes are the fraction S of them.
+  first.add_atoms(above, S);
+  const double f = A0 - S * atoms.f;
+  if (f > 1e-12 * S) first.add_continuous_like(above, f, y[L.a1 + n] - S * atoms.s1, y[L.a2 + n] - S * atoms.s2);
+  first.add_spread(Q0, y[L.q1 + n], F0 + 1.0, F1 + 1.0);
+  first.normalise();
+  first.finish();
+  // P(J = j) = e^{-Lambda} Lambda^j / j!, over P(J >= 1) = -expm1(-Lambda).
+  const double spiked = -std::expm1(-lambda), z = std::exp(-lambda);
+  const double r1 = spiked > 0.0 ? std::min(lambda * z / spiked, 1.0) : 1.0;
+  const double r2 = spiked > 0.0 ? std::min(0.5 * lambda * lambda * z / spiked, 1.0 - r1) : 0.0;
+  const double r3 = std::max(1.0 - r1 - r2, 0.0);
+  auto next = std::make_shared<CalciumPackets>(res_.rows_per_unit_c, atom_origin_);
+  next->add_scaled(law, 1.0 - S);
+  next->add_scaled(first, S * r1);
+  if (r2 + r3 > 0.0) {
+    CalciumPackets once(res_.rows_per_unit_c, atom_origin_);
+    once.add_spiked_above(first, 1.0, F1);  // all of it lies above F1: moved up by one
+    once.finish();
+    next->add_scaled(once, S * r2);
+    if (r3 > 0.0) next->add_spiked_above(once, S * r3, F1);
+  }
+  next->drop_below(F1);
+  next->normalise();
+  next->finish();
+  cell.packets = std::move(next);
+  cell.forget_above();
 }
 
 void CharacteristicRun::close_newborn(double t)
@@ -992,7 +1088,7 @@ model::Observables CharacteristicRun::observables(double t, double* total_mass) 
     total = sum;
   };
   for (const Cell& c : cells_) {
-    if (exp_c_ || !P_.reset) {
+    if (exp_c_) {
       add(c.a, c.b, c.mass, c.moment, c.c1, c.c2);
     } else {
       const AboveFloor& A = c.above(F);

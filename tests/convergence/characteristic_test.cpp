@@ -501,6 +501,29 @@ TEST_CASE("estimate_accuracy: brackets the error of a second-order sequence, wid
   CHECK_FALSE(stf::solver::estimate_accuracy({&bad[0], &bad[1], &bad[2]}, 1.0, 2.0, {}).converged);
 }
 
+TEST_CASE("estimate_accuracy: an observable that is zero to rounding converges")
+{
+  // Without reset every neuron of a Dirac initial potential keeps one potential: its variance is 0
+  // up to the rounding of E[u^2] - E[u]^2 at u near 38. Taken relative to its own size it never
+  // converged (cases/memory.toml without reset refined to level 12 at the default tolerance).
+  std::vector<stf::solver::Solution> levels;
+  const double noise[] = {3e-14, -2e-14, 1e-14};
+  for (int L = 0; L < 3; ++L) {
+    const double h = std::ldexp(1.0, -L);
+    stf::solver::Solution s = level_with_exit(1.0 + 1e-3 * h * h);
+    s.observables[0][stf::model::ObservableId::mean_potential] = 38.0;
+    s.observables[0][stf::model::ObservableId::var_potential] = noise[L];
+    levels.push_back(s);
+  }
+  const auto r = stf::solver::estimate_accuracy({&levels[0], &levels[1], &levels[2]}, 1e-4, 2.0, {});
+  CHECK(r.converged);
+  // A variance that is not zero still counts relative to its size.
+  for (int L = 0; L < 3; ++L)
+    levels[static_cast<std::size_t>(L)].observables[0][stf::model::ObservableId::var_potential] =
+        0.25 + 1e-3 * std::ldexp(1.0, -2 * L);
+  CHECK_FALSE(stf::solver::estimate_accuracy({&levels[0], &levels[1], &levels[2]}, 1e-4, 2.0, {}).converged);
+}
+
 /// A level whose mean calcium is q(t) = 3 - 2 t + shift on samples 0, 0.1, .., 2, with the exit
 /// time `exit` (the region is mean_calcium >= 1).
 stf::solver::Solution calcium_path(double shift, double exit)
