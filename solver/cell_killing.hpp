@@ -7,7 +7,8 @@
 // (d clipped to [-w/6, w/6], where rho stays >= 0), and the spiking rates are its integrals
 // against phi and u phi, by two-point Gauss-Legendre. Against the uniform density this is two
 // orders more accurate: the error is the integral of (phi - its linear part) (rho - its linear
-// part), O(w^4) for smooth phi and rho.
+// part), O(w^4) for smooth phi and rho. The integral of u^2 phi rho (the loss of the cell's second
+// moment, which the scheme carries) by the same rule.
 #pragma once
 
 #include <algorithm>
@@ -20,7 +21,7 @@ namespace stf::solver {
 struct CellSpiking {
   double rate = 0.0;         // integral of phi rho: the mass spiking per unit time
   double moment = 0.0;       // integral of u phi rho
-  double second = 0.0;       // integral of u^2 rho (for the observables)
+  double second = 0.0;       // integral of u^2 phi rho
 };
 
 inline CellSpiking cell_spiking(const model::RateFunction& phi, double a, double b, double M, double P)
@@ -32,12 +33,11 @@ inline CellSpiking cell_spiking(const model::RateFunction& phi, double a, double
   if (!(M != 0.0)) return {};
   if (!(w > 1e-14 * (1.0 + m))) {
     const double r = phi(m) * M;
-    return {r, m * r, m * m * M};
+    return {r, m * r, m * m * r};
   }
   // (Divisions by constants are written as products: this runs for every cell at every stage.)
   constexpr double sqrt3 = 1.7320508075688772935;
   const double d = std::clamp(P / M - m, -w * (1.0 / 6.0), w * (1.0 / 6.0));
-  const double second = M * (m * m + 2.0 * m * d + w * w * (1.0 / 12.0));
   const model::RateFunction::Corners corners = phi.corners_in(a, b);
   if (corners.count > 0) {
     // phi has a corner inside the cell (threshold_linear): one Gauss-Legendre rule per piece between
@@ -56,17 +56,18 @@ inline CellSpiking cell_spiking(const model::RateFunction& phi, double a, double
         const double f = phi(u) * density * (1.0 + g * (u - m)) * half;
         s.rate += f;
         s.moment += u * f;
+        s.second += u * u * f;
       }
       lo = hi;
     }
-    s.second = second;
     return s;
   }
   // Gauss points m -+ w / (2 sqrt 3); there rho / (M / w) = 1 -+ 2 sqrt(3) d / w.
   const double h = w * (0.5 / sqrt3), tilt = 2.0 * sqrt3 * d / w;
   const double u_lo = m - h, u_hi = m + h;
   const double f_lo = phi(u_lo) * (1.0 - tilt), f_hi = phi(u_hi) * (1.0 + tilt);
-  return {0.5 * M * (f_lo + f_hi), 0.5 * M * (u_lo * f_lo + u_hi * f_hi), second};
+  return {0.5 * M * (f_lo + f_hi), 0.5 * M * (u_lo * f_lo + u_hi * f_hi),
+          0.5 * M * (u_lo * u_lo * f_lo + u_hi * u_hi * f_hi)};
 }
 
 }  // namespace stf::solver

@@ -46,6 +46,7 @@ struct Cell {
   double a = 0.0, b = 0.0;  // potential interval now (a <= b; a == b: all the mass at one potential)
   double mass = 0.0;
   double moment = 0.0;      // integral of u over the cell's mass
+  double second = 0.0;      // integral of u^2 over it (carried: the flow is affine, merges add it)
   double c1 = 0.0, c2 = 0.0;  // exponential calcium leak: E[C] and E[C^2] per unit mass, now
   std::shared_ptr<const CalciumPackets> packets;  // linear calcium leak: the law of x = c + beta t (unit mass)
   CellKind kind = CellKind::initial;
@@ -84,7 +85,7 @@ private:
 struct Newborn {
   double b = 0.0;         // the characteristic that left u_reset when the cell opened
   double opened = 0.0;    // when it opened
-  double mass = 0.0, moment = 0.0;
+  double mass = 0.0, moment = 0.0, second = 0.0;
   double C1 = 0.0, C2 = 0.0;  // integral of c and c^2 (exponential calcium) or of x and x^2 (linear)
   double Q0 = 0.0, Q1 = 0.0, Q2 = 0.0;  // linear calcium: mass spiked from the floor, and its moments in x
   double A0 = 0.0, A1 = 0.0, A2 = 0.0;  // linear calcium: mass spiked from above the floor, and its moments in x
@@ -93,7 +94,7 @@ struct Newborn {
 
 /// Where each block of the state vector starts, for K cells.
 struct Layout {
-  std::size_t K, mass, moment, newborn, floor_spikes, emitted, c1, c2, size;
+  std::size_t K, mass, moment, newborn, floor_spikes, emitted, c1, c2, second, size;
   // Without reset, linear calcium (per cell, per unit mass, over the step; see kept_calcium): the
   // spike count Lambda, the first spikes from above the floor (A: mass, moments of x + 1) and from
   // the floor (Q: mass, integral of the landing F + 1).
@@ -123,6 +124,8 @@ struct Layout {
     } else {
       size = newborn + 4;
     }
+    second = size;  // K + 1: the cells' and the newborn's integrals of u^2
+    size += K + 1;
   }
 };
 
@@ -216,6 +219,14 @@ private:
   double first_ = 0.0, step_ = 1.0, start_ = 0.0, below_ = std::numeric_limits<double>::infinity();
   std::vector<double> sup_;
 };
+
+/// The integral of u^2 of mass M with integral of u P on [lo, hi], clamped to what such mass can hold:
+/// from P^2 / M (all at its mean) to (lo + hi) P - lo hi M (all at the ends), as E[(u - lo)(hi - u)] >= 0.
+double second_within(double lo, double hi, double M, double P, double second)
+{
+  if (!(M > 0.0)) return 0.0;
+  return std::clamp(second, P * P / M, std::max((lo + hi) * P - lo * hi * M, P * P / M));
+}
 
 class CharacteristicRun {
 public:
@@ -372,6 +383,7 @@ void CharacteristicRun::build_initial_cells()
     cell.b = b;
     cell.mass = m.mass;
     cell.moment = m.s1;
+    cell.second = m.s2;
     cell.c1 = c1;
     cell.c2 = c2;
     cell.packets = packets;
@@ -428,6 +440,7 @@ void CharacteristicRun::state(std::vector<double>& y) const
     const Cell& c = cells_[n];
     y[L.mass + n] = c.mass;
     y[L.moment + n] = c.moment;
+    y[L.second + n] = c.second;
     if (!P_.reset && !exp_c_) {
       y[L.c1 + n] = c.above(floor_now_).c1;  // the other counters start at 0
     } else if (!P_.reset) {
@@ -440,6 +453,7 @@ void CharacteristicRun::state(std::vector<double>& y) const
   if (P_.reset) {
     y[L.newborn] = newborn_.mass;
     y[L.newborn + 1] = newborn_.moment;
+    y[L.second + L.K] = newborn_.second;
     y[L.newborn + 2] = newborn_.C1;
     y[L.newborn + 3] = newborn_.C2;
     if (!exp_c_) {
@@ -489,6 +503,7 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
       const double x1 = A.c1 + F_atoms * A.mass, x2 = A.c2 + 2.0 * F_atoms * A.c1 + F_atoms * F_atoms * A.mass;
       dy[L.mass + n] = 0.0;
       dy[L.moment + n] = 0.0;
+      dy[L.second + n] = 0.0;
       dy[L.c1 + n] = k - beta * (1.0 - Z * A.on_floor);
       dy[L.lambda + n] = k;
       dy[L.a0 + n] = kZ * A.mass;
@@ -505,6 +520,7 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
       drive += k * (w0 * M + w1 * C1);
       dy[L.mass + n] = 0.0;
       dy[L.moment + n] = 0.0;
+      dy[L.second + n] = 0.0;
       dy[L.c1 + n] = -beta * C1 + km;
       dy[L.c2 + n] = -2.0 * beta * C2 + k * (2.0 * C1 + M);
       continue;
@@ -513,6 +529,8 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
     // The moment in the frame of the step's start: d/dt of the integral of xi rho is minus the
     // spiking mass's xi, (integral of u phi rho - G integral of phi rho) / e.
     dy[L.moment + n] = -(S.moment - G * km) * inv_e;
+    // The same for the integral of xi^2 rho: (integral of (u - G)^2 phi rho) / e^2.
+    dy[L.second + n] = -(S.second - 2.0 * G * S.moment + G * G * km) * inv_e * inv_e;
     emitted += km;
     if (exp_c_) {
       const double cb = cell.c1 * eb, c2b = cell.c2 * eb * eb;
@@ -555,6 +573,9 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
     // Reset mass enters at u_reset, at xi = (u_reset - G) / e.
     dy[L.newborn] = emitted;
     dy[L.newborn + 1] = (emitted + k_M) * (P_.u_reset - G) / e - (S_new.moment - G * S_new.rate) / e;
+    const double xi_reset = (P_.u_reset - G) * inv_e;
+    dy[L.second + L.K] = (emitted + k_M) * xi_reset * xi_reset -
+                         (S_new.second - 2.0 * G * S_new.moment + G * G * S_new.rate) * inv_e * inv_e;
     // Its own spikes: the loss k C1 and the gain k (C1 + M) leave k M.
     const double k = M != 0.0 ? k_M / M : 0.0;
     if (exp_c_) {
@@ -571,6 +592,8 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
       dy[L.floor_spikes + 5] = a2;
       dy[L.emitted + L.K] = k_M;
     }
+  } else {
+    dy[L.second + L.K] = 0.0;
   }
   // G = G_I + G_p: u(t) = e^{-alpha tau} u0 + G(tau) with G' = I + p - alpha G (exponential leak), or
   // u(t) = u0 + G(tau) with G' = I + p - alpha (linear leak, above the floor). The part of I and the
@@ -675,6 +698,8 @@ void CharacteristicRun::advance(double t0, double dt, double G)
     c.b = exp_u_ ? e * c.b + G : c.b + G;
     c.mass = y[L.mass + n];
     c.moment = e * y[L.moment + n] + G * c.mass;
+    // u = e xi + G: the integral of u^2 from those of xi^2, xi and 1.
+    c.second = e * e * y[L.second + n] + 2.0 * e * G * y[L.moment + n] + G * G * c.mass;
     if (!P_.reset && !exp_c_) {
       kept_calcium(c, y, L, n, t0, dt);
     } else if (!P_.reset) {
@@ -693,6 +718,7 @@ void CharacteristicRun::advance(double t0, double dt, double G)
     newborn_.b = position(newborn_.b, e, G);
     newborn_.mass = y[L.newborn];
     newborn_.moment = e * y[L.newborn + 1] + G * newborn_.mass;
+    newborn_.second = e * e * y[L.second + L.K] + 2.0 * e * G * y[L.newborn + 1] + G * G * newborn_.mass;
     if (!exp_u_) {
       // Under the linear leak the translation stops at the floor u = 0: with the reset on it and a
       // negative velocity there, the frame puts the mass that entered at time s at G(t) - G(s) < 0,
@@ -700,6 +726,7 @@ void CharacteristicRun::advance(double t0, double dt, double G)
       // clipped to u >= 0 (b follows the reflected path, position()), and so does its mean.
       const double lo = std::max(std::min(P_.u_reset, newborn_.b), 0.0), hi = std::max(P_.u_reset, newborn_.b);
       newborn_.moment = std::clamp(newborn_.moment, lo * newborn_.mass, hi * newborn_.mass);
+      newborn_.second = second_within(lo, hi, newborn_.mass, newborn_.moment, newborn_.second);
     }
     newborn_.C1 = y[L.newborn + 2];
     newborn_.C2 = y[L.newborn + 3];
@@ -727,11 +754,13 @@ void CharacteristicRun::handle_potential_floor(double G)
     released.kind = CellKind::reset;
     released.a = released.b = G;
     released.moment = G * released.mass;
+    released.second = G * G * released.mass;
     cells_.push_back(released);
     cells_[0] = floor_cell();
   } else {
     cells_[0].a = cells_[0].b = 0.0;
     cells_[0].moment = 0.0;
+    cells_[0].second = 0.0;
   }
   // In place (this runs at every step: a copy of every cell cost a fifth of the run on cases/memory.toml
   // with a linear potential leak): cells wholly on the floor leave, the others keep their order.
@@ -744,18 +773,21 @@ void CharacteristicRun::handle_potential_floor(double G)
       continue;
     }
     if (c.a < 0.0) {
-      // The part of the cell's linear density below 0 (cell_killing.hpp), with its moment.
+      // The part of the cell's linear density below 0 (cell_killing.hpp), with its moments.
       const double w = c.b - c.a, m = 0.5 * (c.a + c.b);
       const double d = c.mass > 0.0 ? std::clamp(c.moment / c.mass - m, -w / 6.0, w / 6.0) : 0.0;
       const double g = 12.0 * d / (w * w);
       const double mass = c.mass / w * ((0.0 - c.a) + 0.5 * g * ((0.0 - m) * (0.0 - m) - (c.a - m) * (c.a - m)));
       const double moment = c.mass / w *
                             ((0.0 - c.a * c.a) / 2.0 + g * ((0.0 - c.a * c.a * c.a) / 3.0 - m * (0.0 - c.a * c.a) / 2.0));
+      const double second =
+          c.mass / w * ((0.0 - c.a * c.a * c.a) / 3.0 + g * ((0.0 - c.a * c.a * c.a * c.a) / 4.0 - m * (0.0 - c.a * c.a * c.a) / 3.0));
       const double moved = std::clamp(mass, 0.0, c.mass);
       to_floor(cells_[0], c, moved);
       c.mass -= moved;
       c.moment = std::max(c.moment - moment, 0.0);
       c.a = 0.0;
+      c.second = second_within(c.a, c.b, c.mass, c.moment, c.second - second);
     }
     if (kept != n) cells_[kept] = std::move(c);
     ++kept;
@@ -904,6 +936,7 @@ void CharacteristicRun::close_newborn(double t)
     cell.b = std::max(P_.u_reset, newborn_.b);
     cell.mass = newborn_.mass;
     cell.moment = newborn_.moment;
+    cell.second = second_within(cell.a, cell.b, cell.mass, cell.moment, newborn_.second);
     if (exp_c_) {
       cell.c1 = newborn_.C1 / newborn_.mass;
       cell.c2 = newborn_.C2 / newborn_.mass;
@@ -952,6 +985,14 @@ void CharacteristicRun::add_newborn_cells(Cell cell)
   // Integrals of rho(u) = M / w (1 + g (u - m)) and of u rho over [l, r], in s = u - m.
   auto mass_to = [&](double s) { return cell.mass / w * (s + 0.5 * g * s * s); };
   auto moment_to = [&](double s) { return cell.mass / w * (0.5 * s * s + g * s * s * s / 3.0); };
+  auto second_to = [&](double s) { return cell.mass / w * (s * s * s / 3.0 + g * s * s * s * s / 4.0); };
+  // The integral of u^2 of the density on [l, r]; what the cell carries beyond the density's is
+  // shared in proportion to the pieces' masses.
+  auto density_second = [&](double l, double r) {
+    return m * m * (mass_to(r - m) - mass_to(l - m)) + 2.0 * m * (moment_to(r - m) - moment_to(l - m)) +
+           (second_to(r - m) - second_to(l - m));
+  };
+  const double excess = cell.second - density_second(lo, hi);
   double mass_left = cell.mass, moment_left = cell.moment;
   for (long i = 0; i < pieces; ++i) {
     Cell piece = cell;
@@ -966,6 +1007,8 @@ void CharacteristicRun::add_newborn_cells(Cell cell)
       piece.moment = m * piece.mass + (moment_to(sr) - moment_to(sl));
     }
     piece.moment = std::clamp(piece.moment, piece.a * piece.mass, piece.b * piece.mass);
+    piece.second = second_within(piece.a, piece.b, piece.mass, piece.moment,
+                                 density_second(piece.a, piece.b) + excess * piece.mass / cell.mass);
     mass_left -= piece.mass;
     moment_left -= piece.moment;
     if (piece.mass > 0.0) cells_.push_back(std::move(piece));
@@ -1058,6 +1101,7 @@ void CharacteristicRun::merge_cells()
       last.b = std::max(last.b, c.b);
       last.mass = total;
       last.moment += c.moment;
+      last.second += c.second;
       last.emitted += c.emitted;
       continue;
     }
@@ -1074,14 +1118,14 @@ model::Observables CharacteristicRun::observables(double t, double* total_mass) 
   model::ObservableAccumulator acc(P_.w0, P_.w1);
   std::array<double, 7> s{};
   double total = 0.0, compensation = 0.0;
-  auto add = [&](double a, double b, double M, double P, double c1, double c2) {
+  auto add = [&](double a, double b, double M, double P, double second, double c1, double c2) {
     const CellSpiking S = cell_spiking(P_.phi, a, b, M, P);
     s[0] += M;
     s[1] += S.rate;
     s[2] += S.rate * (P_.w0 + P_.w1 * c1);
     s[3] += P;
     s[4] += M * c1;
-    s[5] += S.second;
+    s[5] += second;
     s[6] += M * c2;
     const double sum = total + M;  // Neumaier
     compensation += std::fabs(total) >= std::fabs(M) ? (total - sum) + M : (M - sum) + total;
@@ -1089,19 +1133,19 @@ model::Observables CharacteristicRun::observables(double t, double* total_mass) 
   };
   for (const Cell& c : cells_) {
     if (exp_c_) {
-      add(c.a, c.b, c.mass, c.moment, c.c1, c.c2);
+      add(c.a, c.b, c.mass, c.moment, c.second, c.c1, c.c2);
     } else {
       const AboveFloor& A = c.above(F);
-      add(c.a, c.b, c.mass, c.moment, A.c1, A.c2);
+      add(c.a, c.b, c.mass, c.moment, c.second, A.c1, A.c2);
     }
   }
   if (P_.reset && newborn_.mass != 0.0) {
     const double M = newborn_.mass;
     if (exp_c_) {
-      add(P_.u_reset, newborn_.b, M, newborn_.moment, newborn_.C1 / M, newborn_.C2 / M);
+      add(P_.u_reset, newborn_.b, M, newborn_.moment, newborn_.second, newborn_.C1 / M, newborn_.C2 / M);
     } else {
       const double c1 = newborn_.C1 / M - F, c2 = newborn_.C2 / M - 2.0 * F * newborn_.C1 / M + F * F;
-      add(P_.u_reset, newborn_.b, M, newborn_.moment, c1, c2);
+      add(P_.u_reset, newborn_.b, M, newborn_.moment, newborn_.second, c1, c2);
     }
   }
   acc.set_sums(s);

@@ -122,6 +122,44 @@ TEST_CASE("no reset, linear calcium leak: the calcium's law and the mean potenti
   }
 }
 
+TEST_CASE("no reset: the potential's variance is transported exactly, whatever the merges")
+{
+  // Without reset every neuron follows u(t) = e^{-alpha t} u0 + G(t) (exponential leak) or u0 + G(t)
+  // (linear leak, above the floor): Var U(t) = e^{-2 alpha t} Var U0, or Var U0, exactly, whatever
+  // the drive. Cells carry their integral of u^2 (the flow is affine, merges add it). Taken from
+  // each cell's linear density instead, it jumped wherever cells merged: at level 0 of
+  // cases/leaks_linear_linear.toml without reset, from 0.25 to 1.95 once the drive had taken the
+  // population to u = 30, where unions may be 5 wide.
+  using model::LeakKind;
+  for (const LeakKind u_law : {LeakKind::exponential, LeakKind::linear})
+    for (const LeakKind c_law : {LeakKind::exponential, LeakKind::linear}) {
+      CAPTURE(model::to_string(u_law));
+      CAPTURE(model::to_string(c_law));
+      model::Case c = test::base_case();
+      c.solver.scheme = "characteristic";
+      c.model.phi = test::hill_rate(5.0, 1.0, 4.0);
+      c.model.leak_U = {u_law, 1.0};
+      c.model.leak_C = {c_law, c_law == LeakKind::linear ? 6.0 : 2.5};
+      c.model.w0 = 0.2;
+      c.model.w1 = 1.0;
+      c.model.reset = false;
+      c.initial.U = test::normal(3.0, 0.5);  // 6 sd above 0: no mass near the floor
+      c.initial.C = test::normal(4.0, 1.0);
+      c.time.end = 6.0;
+      c.time.sample = 0.25;
+      const auto sol = solver::solve_characteristic_level(c, solver::characteristic_resolution(c, 0), {});
+      const double var0 = sol.observables.front()[model::ObservableId::var_potential];
+      CHECK(var0 == doctest::Approx(0.25).epsilon(1e-7));  // the normal law cut at 0, 6 sd below its mean
+      double worst = 0.0;
+      for (std::size_t k = 0; k < sol.times.size(); ++k) {
+        const double decay = u_law == LeakKind::exponential ? std::exp(-2.0 * sol.times[k]) : 1.0;
+        worst = std::max(worst, std::fabs(sol.observables[k][model::ObservableId::var_potential] - var0 * decay));
+      }
+      MESSAGE(fmt::format("largest error of the potential's variance {:.2e} ({} cells at most)", worst, sol.cells));
+      CHECK(worst < 1e-10);
+    }
+}
+
 /// The largest change of observable `id` over the sample times from each level to the next.
 std::vector<double> changes_over_levels(const std::vector<solver::Solution>& levels, model::ObservableId id)
 {
