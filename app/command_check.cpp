@@ -1,5 +1,6 @@
 // stf check CASE: validates a case, prints it resolved (defaults filled in) and the derived facts
 // a user should know before running it.
+#include <cmath>
 #include <fmt/core.h>
 
 #include "app/case_options.hpp"
@@ -31,9 +32,13 @@ void print_facts(const model::Case& c)
              c.mesh.u_max_auto ? ", auto" : "");
   fmt::print("#   calcium extent for a lost mass below {:.3g}: {:.6g} (mesh.c_max = {:.6g}{})\n",
              c.solver.lost_mass_tolerance, e.c_needed, c.mesh.c_max, c.mesh.c_max_auto ? ", auto" : "");
-  fmt::print("#   mesh: {} x {} = {} cells, du = {:.4g}, dc = {:.4g} (a spike shifts calcium by {} cells)\n",
-             c.mesh.cells_u, c.mesh.cells_c(), c.mesh.cells_u * c.mesh.cells_c(), du,
-             1.0 / double(c.mesh.cells_per_unit_c), c.mesh.cells_per_unit_c);
+  if (std::isfinite(c.mesh.u_max))
+    fmt::print("#   mesh: {} x {} = {} cells, du = {:.4g}, dc = {:.4g} (a spike shifts calcium by {} cells)\n",
+               c.mesh.cells_u, c.mesh.cells_c(), c.mesh.cells_u * c.mesh.cells_c(), du,
+               1.0 / double(c.mesh.cells_per_unit_c), c.mesh.cells_per_unit_c);
+  else
+    fmt::print("#   mesh: none a priori (this rate bounds no potential); solver.scheme = \"muscl\" and stf report's "
+               "mesh study need mesh.u_max and mesh.c_max, the characteristic scheme needs no mesh\n");
   if (!c.mesh.u_max_auto && c.mesh.u_max < e.u_needed)
     fmt::print("#   warning: mesh.u_max is below the estimated potential extent; mass may leave through u_max\n");
   if (!c.mesh.c_max_auto && c.mesh.c_max < e.c_needed)

@@ -124,6 +124,9 @@ void check_report_resources(const Case& c, std::uint64_t memory_bytes)
   const KeyError at = [&c](std::string_view key, const std::string& message) {
     return InputError(c.source.string(), 0, std::string(key), message);
   };
+  if (!std::isfinite(c.mesh.u_max))
+    throw at("mesh.u_max", "no a-priori bound on the potential for this rate (the drive may grow without bound): "
+                           "the report's mesh study (solver.scheme = \"muscl\") needs mesh.u_max");
   const double cells = double(c.mesh.cells_u) * c.mesh.c_max * double(c.mesh.cells_per_unit_c);
   const double finest = cells * std::pow(4.0, double(c.report.mesh_levels - 1));  // the mesh study halves h
   const double samples = c.time.end / c.time.sample + 2.0;

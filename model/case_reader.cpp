@@ -119,7 +119,9 @@ ModelParameters read_model(TableReader t)
   m.w0 = t.non_negative("w0", t.number_or("w0", 0.0));
   m.w1 = t.non_negative("w1", t.number_or("w1", 1.0));
   m.reset = t.boolean_or("reset", true);
-  if (!m.reset && t.has("u_reset")) throw t.error("u_reset", "u_reset has no effect when reset = false; remove one of them");
+  if (!m.reset && t.has("u_reset"))
+    throw t.error("u_reset", "u_reset has no effect when reset = false; remove one of them (--set cannot remove a "
+                             "key: for reset = false, copy the case file without u_reset)");
   m.u_reset = t.non_negative("u_reset", t.number_or("u_reset", 0.0));
   m.input = read_input(t);
   t.finish();
@@ -221,7 +223,9 @@ void read_mesh(std::optional<TableReader> t, Case& c)
   // A case that never leaves u = 0 (no drive, no input, a stimulus at 0) has an estimate of 0; a mesh
   // needs u_max > 0 (and the written case.toml must read back): 1 then.
   if (!u_max && !(m.u_max > 0.0)) m.u_max = 1.0;
-  if (!std::isfinite(m.u_max))
+  // An unbounded rate (power, linear) gives no a-priori bound: the MUSCL scheme's mesh then needs
+  // mesh.u_max; the characteristic scheme has no mesh (stf report's mesh study checks it again).
+  if (!std::isfinite(m.u_max) && c.solver.scheme == "muscl")
     throw InputError(c.source.string(), 0, "mesh.u_max",
                      "no a-priori bound on the potential for this rate (the drive may grow without bound); set mesh.u_max");
   // Whole calcium cells: c_max is rounded up to a multiple of 1/m.

@@ -130,7 +130,10 @@ std::string to_toml(const Case& c)
   line(fmt::format("sample = {}", number(c.time.sample)));
   line("");
   line("[mesh]");
-  line(fmt::format("u_max = {}{}", number(c.mesh.u_max), c.mesh.u_max_auto ? "  # auto" : ""));
+  if (std::isfinite(c.mesh.u_max))
+    line(fmt::format("u_max = {}{}", number(c.mesh.u_max), c.mesh.u_max_auto ? "  # auto" : ""));
+  else  // an unbounded rate: no a-priori extent (the characteristic scheme needs none)
+    line("u_max = \"auto\"  # no a-priori bound for this rate");
   line(fmt::format("c_max = {}{}", number(c.mesh.c_max), c.mesh.c_max_auto ? "  # auto" : ""));
   line(fmt::format("cells_u = {}", c.mesh.cells_u));
   line(fmt::format("cells_per_unit_c = {}", c.mesh.cells_per_unit_c));

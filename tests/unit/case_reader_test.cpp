@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <string>
 
+#include "model/case_limits.hpp"
 #include "model/case_reader.hpp"
 #include "model/input_error.hpp"
 
@@ -217,6 +218,31 @@ TEST_CASE("a case that never leaves u = 0 gets a positive automatic u_max, and i
   const Case c = read_case_text(minimal, "t.toml", at_zero);
   CHECK(c.mesh.u_max == 1.0);
   CHECK_NOTHROW(read_case_text(to_toml(c), "resolved.toml"));
+}
+
+TEST_CASE("an unbounded rate needs mesh.u_max for the MUSCL scheme only, and its case.toml reads back")
+{
+  // phi = 0.1 + u bounds no potential a priori: the MUSCL scheme's mesh needs mesh.u_max; the
+  // characteristic scheme has no mesh, and the resolved case writes u_max = "auto".
+  const std::vector<std::string> linear_rate{"model.phi={ kind = \"linear\", lambda0 = 0.1, gamma = 1.0 }"};
+  const Case c = read_case_text(minimal, "t.toml", linear_rate);
+  CHECK_FALSE(std::isfinite(c.mesh.u_max));
+  const Case back = read_case_text(to_toml(c), "resolved.toml");
+  CHECK_FALSE(std::isfinite(back.mesh.u_max));
+  CHECK(back.model.phi == c.model.phi);
+  // stf report's mesh study is MUSCL's: refused there, at the key.
+  try {
+    check_report_resources(c, 0);
+    FAIL("expected an InputError");
+  } catch (const InputError& e) {
+    CHECK(e.key() == "mesh.u_max");
+  }
+  std::vector<std::string> muscl = linear_rate;
+  muscl.push_back("solver.scheme=muscl");
+  CHECK(error_of(minimal, muscl).key() == "mesh.u_max");
+  muscl.push_back("mesh.u_max=40");
+  muscl.push_back("mesh.c_max=40");
+  CHECK_NOTHROW(read_case_text(minimal, "t.toml", muscl));
 }
 
 TEST_CASE("a mesh too small for the stimulus")
