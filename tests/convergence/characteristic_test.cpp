@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../petsc/test_cases.hpp"
+#include "level_changes.hpp"
 #include "model/case_reader.hpp"
 #include "model/constant_rate_oracle.hpp"
 #include "solver/accuracy_control.hpp"
@@ -196,21 +197,12 @@ stf::solver::Solution level_with_exit(double exit)
   return s;
 }
 
-/// Levels first to last of `c`.
-std::vector<solver::Solution> run_levels(const model::Case& c, int first, int last)
-{
-  std::vector<solver::Solution> levels;
-  for (int level = first; level <= last; ++level)
-    levels.push_back(solver::solve_characteristic_level(c, solver::characteristic_resolution(c, level), {}));
-  return levels;
-}
-
 /// Runs levels first to last of `c` (default 1 to 5), checks that the exit times' observed orders
 /// (from three successive levels) lie in (lowest, highest), and returns the levels.
 std::vector<solver::Solution> check_exit_orders(const model::Case& c, double lowest, double highest, int first = 1,
                                                 int last = 5)
 {
-  const std::vector<solver::Solution> levels = run_levels(c, first, last);
+  const std::vector<solver::Solution> levels = test::run_levels(c, first, last);
   std::vector<double> exits;
   for (const solver::Solution& sol : levels) {
     REQUIRE(sol.exit_time);
@@ -230,17 +222,7 @@ std::vector<solver::Solution> check_exit_orders(const model::Case& c, double low
 /// levels first to last.
 std::vector<double> observable_changes(const model::Case& c, int first, int last, model::ObservableId id)
 {
-  const std::vector<solver::Solution> levels = run_levels(c, first, last);
-  const auto k = static_cast<std::size_t>(id);
-  std::vector<double> changes;
-  for (std::size_t l = 1; l < levels.size(); ++l) {
-    REQUIRE(levels[l].observables.size() == levels[l - 1].observables.size());
-    double change = 0.0;
-    for (std::size_t s = 0; s < levels[l].observables.size(); ++s)
-      change = std::max(change, std::fabs(levels[l].observables[s].values[k] - levels[l - 1].observables[s].values[k]));
-    changes.push_back(change);
-  }
-  return changes;
+  return test::largest_changes(test::run_levels(c, first, last), id);
 }
 
 /// Runs levels first to last of `c` and checks that the observed orders of observable `id` (from its
@@ -303,7 +285,7 @@ TEST_CASE("characteristic scheme: where phi is steep at u_reset, merged cells do
   // changed by 1.1e-3 and 1.6e-4. With unions limited to a quarter of phi_step, 2.6e-4 and 8.8e-5.
   const model::Case c = model::read_case(std::filesystem::path(STF_SOURCE_DIR) / "cases" / "memory.toml",
                                          {"model.u_reset=0.5", "time.end=10", "report.times=[1.0]"});
-  const std::vector<solver::Solution> levels = run_levels(c, 1, 3);
+  const std::vector<solver::Solution> levels = test::run_levels(c, 1, 3);
   for (const solver::Solution& sol : levels) REQUIRE(sol.exit_time);
   const double first = std::fabs(*levels[1].exit_time - *levels[0].exit_time);
   const double second = std::fabs(*levels[2].exit_time - *levels[1].exit_time);
@@ -377,7 +359,7 @@ TEST_CASE("characteristic scheme: a population driven far above its potential sc
   const model::Case c = model::read_case(std::filesystem::path(STF_SOURCE_DIR) / "cases" / "memory.toml",
                                          {"model.leak_C.beta=4", "time.end=6", "report.times=[1.0]"});
   std::vector<double> variances;
-  const auto levels = run_levels(c, 1, 4);
+  const auto levels = test::run_levels(c, 1, 4);
   for (const solver::Solution& sol : levels) {
     REQUIRE(!sol.observables.empty());
     variances.push_back(sol.observables.back()[model::ObservableId::var_potential]);

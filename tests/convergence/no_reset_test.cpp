@@ -13,6 +13,7 @@
 #include <vector>
 
 #include "../petsc/test_cases.hpp"
+#include "level_changes.hpp"
 #include "model/case_reader.hpp"
 #include "solver/characteristic_scheme.hpp"
 
@@ -160,21 +161,6 @@ TEST_CASE("no reset: the potential's variance is transported exactly, whatever t
     }
 }
 
-/// The largest change of observable `id` over the sample times from each level to the next.
-std::vector<double> changes_over_levels(const std::vector<solver::Solution>& levels, model::ObservableId id)
-{
-  const auto k = static_cast<std::size_t>(id);
-  std::vector<double> changes;
-  for (std::size_t l = 1; l < levels.size(); ++l) {
-    REQUIRE(levels[l].observables.size() == levels[l - 1].observables.size());
-    double change = 0.0;
-    for (std::size_t s = 0; s < levels[l].observables.size(); ++s)
-      change = std::max(change, std::fabs(levels[l].observables[s].values[k] - levels[l - 1].observables[s].values[k]));
-    changes.push_back(change);
-  }
-  return changes;
-}
-
 TEST_CASE("no reset, linear calcium leak: second order on a hill-rate case")
 {
   // cases/leaks_exponential_linear.toml without reset: the drive keeps the population firing while
@@ -183,9 +169,7 @@ TEST_CASE("no reset, linear calcium leak: second order on a hill-rate case")
   model::Case c = model::read_case(std::filesystem::path(STF_SOURCE_DIR) / "cases" / "leaks_exponential_linear.toml",
                                    {"time.end=3"});
   c.model.reset = false;
-  std::vector<solver::Solution> levels;
-  for (int level = 1; level <= 4; ++level)
-    levels.push_back(solver::solve_characteristic_level(c, solver::characteristic_resolution(c, level), {}));
+  const std::vector<solver::Solution> levels = test::run_levels(c, 1, 4);
   // The changes from level 3 to 4 were 5.0e-7, 1.1e-5 and 1.3e-6; bounds 4 times that. With a spike
   // count J at most 2 per step (the mean calcium then misses O((k dt)^3) per step), 1.7e-4, 6.7e-4 and
   // 6.1e-4, though the orders stayed above 1.6.
@@ -193,7 +177,7 @@ TEST_CASE("no reset, linear calcium leak: second order on a hill-rate case")
                                                             {model::ObservableId::var_calcium, 4.4e-5},
                                                             {model::ObservableId::mean_potential, 5e-6}};
   for (const auto& [id, bound] : checked) {
-    const std::vector<double> changes = changes_over_levels(levels, id);
+    const std::vector<double> changes = test::largest_changes(levels, id);
     CHECK(changes.back() < bound);
     for (std::size_t l = 1; l < changes.size(); ++l) {
       const double order = std::log2(changes[l - 1] / changes[l]);

@@ -74,14 +74,25 @@ TEST_CASE("cell_spiking: exact for a threshold-linear rate whatever corners the 
   }
 }
 
-TEST_CASE("cell_spiking: exact for a quadratic rate, and a cell of one potential spikes at phi there")
+namespace {
+
+/// phi = 0.3 + 1.5 u^2.
+model::RateFunction quadratic_rate()
 {
-  // phi = 0.3 + 1.5 u^2: phi rho is a cubic, which the two-point Gauss-Legendre rule integrates exactly.
   model::RateFunction phi;
   phi.kind = model::RateKind::power;
   phi.lambda0 = 0.3;
   phi.gamma = 1.5;
   phi.kappa = 2.0;
+  return phi;
+}
+
+}  // namespace
+
+TEST_CASE("cell_spiking: exact for a quadratic rate, and a cell of one potential spikes at phi there")
+{
+  // phi = 0.3 + 1.5 u^2: phi rho is a cubic, which the two-point Gauss-Legendre rule integrates exactly.
+  const model::RateFunction phi = quadratic_rate();
   for (const double tilt : {-1.0 / 6.0, 0.0, 0.1}) {
     const double a = 0.7, b = 2.3, M = 0.6, P = M * (0.5 * (a + b) + tilt * (b - a));
     CAPTURE(tilt);
@@ -100,11 +111,7 @@ TEST_CASE("cell_spiking: a cell's carried second moment corrects its rate, exact
   // [1.1, 1.5] inside the cell [0.7, 2.3] (mean 1.3, integral of u^2 S = 0.6 (1.3^2 + 0.4^2 / 12)).
   // With phi = 0.3 + 1.5 u^2 its rate is 0.6 (0.3 + 1.5 S / 0.6) exactly; the linear density of the
   // cell's mass and mean (tilted, d = -0.2) has a wider spread.
-  model::RateFunction phi;
-  phi.kind = model::RateKind::power;
-  phi.lambda0 = 0.3;
-  phi.gamma = 1.5;
-  phi.kappa = 2.0;
+  const model::RateFunction phi = quadratic_rate();
   const double a = 0.7, b = 2.3, M = 0.6, mean = 1.3, S = M * (mean * mean + 0.4 * 0.4 / 12.0);
   const double w = b - a, m = 0.5 * (a + b), d = mean - m;
   const double S_density = M * (m * m + 2.0 * m * d + w * w / 12.0);
