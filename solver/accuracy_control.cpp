@@ -7,6 +7,8 @@
 #include <cmath>
 #include <limits>
 
+#include "solver/solver_failure.hpp"
+
 namespace stf::solver {
 
 namespace {
@@ -288,6 +290,25 @@ Solution refine_to_tolerance(const std::function<Solution(int level)>& run_level
     double wall = s.wall_seconds;
     if (comm != MPI_COMM_NULL) MPI_Allreduce(MPI_IN_PLACE, &wall, 1, MPI_DOUBLE, MPI_MAX, comm);
     const bool interrupted = s.interrupted || stop_requested_on_any_rank(stop, comm);
+    int over_budget = s.over_budget ? 1 : 0;
+    if (comm != MPI_COMM_NULL) MPI_Allreduce(MPI_IN_PLACE, &over_budget, 1, MPI_INT, MPI_MAX, comm);
+    if (over_budget != 0 && !interrupted) {
+      // The level did not finish within the budget: the levels before it stand (not converged), and
+      // without one the run cannot report anything.
+      const double reached = s.times.empty() ? 0.0 : s.times.back();
+      const double rate = s.observables.empty() ? 0.0 : s.observables.back().rate();
+      if (solutions.empty())
+        throw SolverFailure(fmt::format(
+            "level {} did not finish within the wall budget of {:.3g} s: it reached t = {:.6g}, where the rate was "
+            "{:.6g}{}",
+            level, limits.wall_budget_seconds, reached, rate,
+            rate > 1e3 ? " (a rate that grows without bound shortens the time steps without end: the limit may "
+                         "blow up)"
+                       : ""));
+      report.stop_reason = fmt::format("level {} did not finish within the budget of {:.3g} s (it reached t = {:.6g})",
+                                       level, limits.wall_budget_seconds, reached);
+      break;
+    }
     spent += wall;
     AccuracyLevel info;
     info.level = level;

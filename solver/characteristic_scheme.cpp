@@ -1193,7 +1193,7 @@ Solution CharacteristicRun::run(const SolveOptions& options)
   sol.max_mass_error = std::fabs(mass - 1.0);
   newborn_.opened = 0.0;
   for (double stop : stops) {
-    while (stop - t > 1e-12 * end && !sol.interrupted) {
+    while (stop - t > 1e-12 * end && !sol.interrupted && !sol.over_budget) {
       double dt = step_bound(t);
       // Land on the stop without a sliver of a last step.
       if (dt >= stop - t) dt = stop - t;
@@ -1235,8 +1235,10 @@ Solution CharacteristicRun::run(const SolveOptions& options)
                                         "it with the case", mass, t));
       observer.observe(t, obs);
       if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) sol.interrupted = true;
+      if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > options.wall_limit_seconds)
+        sol.over_budget = true;
     }
-    if (sol.interrupted) break;
+    if (sol.interrupted || sol.over_budget) break;
   }
   sol.times = observer.sample_times_done();
   sol.observables = observer.samples();

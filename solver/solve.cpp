@@ -3,6 +3,7 @@
 
 #include <fmt/core.h>
 
+#include <chrono>
 #include <cmath>
 #include <stdexcept>
 
@@ -17,12 +18,19 @@ Solution solve(const model::Case& c, const SolveOptions& options, MPI_Comm comm)
 {
   const RefinementLimits limits = refinement_limits(c.solver.scheme);
   if (c.solver.scheme == "characteristic") {
+    // A level stops once the refinement's wall budget is spent (refine_to_tolerance then keeps the
+    // levels before it, or fails if it was the first): a rate that grows without bound (a limit that
+    // blows up) shortens the steps without end.
+    const auto start = std::chrono::steady_clock::now();
     auto run_level = [&](int level) {
       const CharacteristicResolution r = characteristic_resolution(c, level);
       if (!options.snapshot_times.empty())
         throw SolverFailure("solver.scheme = \"characteristic\" does not write density snapshots yet; remove "
                             "solver.snapshots or use solver.scheme = \"muscl\"");
-      Solution s = solve_characteristic_level(c, r, options);
+      SolveOptions level_options = options;
+      level_options.wall_limit_seconds =
+          limits.wall_budget_seconds - std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      Solution s = solve_characteristic_level(c, r, level_options);
       s.scheme = "characteristic";
       s.resolution = fmt::format("dt {:.4g}, cell width {:.4g}, {} calcium rows per unit", r.dt, r.cell_width,
                                  r.rows_per_unit_c);

@@ -8,6 +8,7 @@
 #include <array>
 #include <atomic>
 #include <filesystem>
+#include <limits>
 #include <optional>
 #include <string>
 #include <vector>
@@ -23,6 +24,8 @@ struct SolveOptions {
   bool progress = false;                             // progress on stderr (rank 0, only if it is a terminal)
   const std::atomic<bool>* stop = nullptr;           // checked by every rank together at each stop of the
                                                      // stepper; when set, the run ends (Solution::interrupted)
+  double wall_limit_seconds = std::numeric_limits<double>::infinity();  // a level of the characteristic scheme
+                                                     // that runs longer stops (Solution::over_budget)
 };
 
 /// The state at one time, gathered on rank 0 (empty vectors on the other ranks).
@@ -89,6 +92,7 @@ struct Solution {
   double cell_stage_updates_per_second = 0.0;    // cells * right-hand-side evaluations / wall_seconds
   std::string ts_type;                           // the PETSc TS type that ran
   bool interrupted = false;                      // ended by SolveOptions::stop: the records stop short of the end
+  bool over_budget = false;                      // ended by SolveOptions::wall_limit_seconds: the same
   std::string scheme;                            // "characteristic" or "muscl"
   std::string resolution;                        // the resolution it ran at, in words
   std::optional<AccuracyReport> accuracy;        // set by solve() (refinement to solver.tolerance)

@@ -19,6 +19,7 @@
 #include "solver/accuracy_control.hpp"
 #include "solver/characteristic_scheme.hpp"
 #include "solver/solve.hpp"
+#include "solver/solver_failure.hpp"
 
 namespace {
 
@@ -504,6 +505,29 @@ TEST_CASE("estimate_accuracy: an observable that is zero to rounding converges")
     levels[static_cast<std::size_t>(L)].observables[0][stf::model::ObservableId::var_potential] =
         0.25 + 1e-3 * std::ldexp(1.0, -2 * L);
   CHECK_FALSE(stf::solver::estimate_accuracy({&levels[0], &levels[1], &levels[2]}, 1e-4, 2.0, {}).converged);
+}
+
+TEST_CASE("refine_to_tolerance: a level that runs past the wall budget is dropped, or fails the run if it is the first")
+{
+  // Levels converging at second order; level 2 stops on the budget (a limit that blows up shortens
+  // the steps without end): levels 0 and 1 stand, not converged, and the reason is given.
+  auto run_level = [](bool first_over, int over_at) {
+    return [=](int level) {
+      const double h = std::ldexp(1.0, -level);
+      stf::solver::Solution s = level_with_exit(1.0 + 0.3 * h * h);
+      s.over_budget = level == over_at || (first_over && level == 0);
+      return s;
+    };
+  };
+  stf::solver::RefinementLimits limits;
+  const auto out = stf::solver::refine_to_tolerance(run_level(false, 2), 1e-9, {}, limits, nullptr, MPI_COMM_NULL);
+  REQUIRE(out.accuracy);
+  CHECK_FALSE(out.accuracy->converged);
+  CHECK(out.accuracy->levels.size() == 2);
+  CHECK(out.accuracy->stop_reason.find("did not finish within the budget") != std::string::npos);
+  CHECK_FALSE(out.over_budget);
+  CHECK_THROWS_AS(stf::solver::refine_to_tolerance(run_level(true, -1), 1e-9, {}, limits, nullptr, MPI_COMM_NULL),
+                  stf::solver::SolverFailure);
 }
 
 /// A level whose mean calcium is q(t) = 3 - 2 t + shift on samples 0, 0.1, .., 2, with the exit
