@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <limits>
 #include <fmt/format.h>
 #include <fstream>
 #include <sstream>
@@ -215,7 +216,8 @@ void read_mesh(std::optional<TableReader> t, Case& c)
     if (!(m.stretch >= 1.0 && m.stretch <= 1e3)) throw t->error("stretch", "needs a number in [1, 1000]");
     t->finish();
   }
-  const ExtentEstimates estimates = estimate_extents(c);
+  // A mesh.u_max the user set caps the potential on the mesh, so an unbounded rate's calcium extent.
+  const ExtentEstimates estimates = estimate_extents(c, u_max.value_or(std::numeric_limits<double>::infinity()));
   m.u_max_auto = !u_max;
   m.c_max_auto = !c_max;
   m.u_max = u_max ? *u_max : estimates.u_needed;
@@ -228,10 +230,13 @@ void read_mesh(std::optional<TableReader> t, Case& c)
   if (!std::isfinite(m.u_max) && c.solver.scheme == "muscl")
     throw InputError(c.source.string(), 0, "mesh.u_max",
                      "no a-priori bound on the potential for this rate (the drive may grow without bound); set mesh.u_max");
-  // Whole calcium cells: c_max is rounded up to a multiple of 1/m.
+  // Whole calcium cells: c_max is rounded up to a multiple of 1/m (unless it is unbounded: an
+  // unbounded rate without mesh.u_max, refused above for the MUSCL scheme).
   const double m_c = double(m.cells_per_unit_c);
-  m.c_max = std::ceil(m.c_max * m_c - 1e-9) / m_c;
-  if (m.cells_c() < 2) m.c_max = 2.0 / m_c;  // the grid needs two calcium cells (mesh/grid.cpp)
+  if (std::isfinite(m.c_max)) {
+    m.c_max = std::ceil(m.c_max * m_c - 1e-9) / m_c;
+    if (m.cells_c() < 2) m.c_max = 2.0 / m_c;  // the grid needs two calcium cells (mesh/grid.cpp)
+  }
 
   // The stimulus must fit in the mesh (of the MUSCL scheme: the characteristic scheme has none).
   if (c.solver.scheme != "muscl") return;

@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include "model/case_limits.hpp"
 #include "model/case_reader.hpp"
 
 namespace stf::model {
@@ -35,6 +36,19 @@ std::string quoted(const std::string& s)
 }
 
 std::string number(double x) { return fmt::format("{}", x); }
+
+/// A mesh extent line. An automatic extent is written as its value with "# auto", so case.toml
+/// shows the mesh that ran; one that a case.toml could not give back (unbounded: an unbounded rate
+/// without mesh.u_max; or beyond the scale limit, which an explicit extent may not exceed) is
+/// written as "auto", which reads back to the same estimate.
+std::string extent_line(std::string_view key, double value, bool automatic)
+{
+  if (!std::isfinite(value)) return fmt::format("{} = \"auto\"  # no a-priori bound for this rate", key);
+  if (automatic && value > scale_limit)
+    return fmt::format("{} = \"auto\"  # {} (beyond the scale limit {:g} of an explicit extent)", key, number(value),
+                       scale_limit);
+  return fmt::format("{} = {}{}", key, number(value), automatic ? "  # auto" : "");
+}
 
 std::string rate_table(const RateFunction& phi)
 {
@@ -130,11 +144,8 @@ std::string to_toml(const Case& c)
   line(fmt::format("sample = {}", number(c.time.sample)));
   line("");
   line("[mesh]");
-  if (std::isfinite(c.mesh.u_max))
-    line(fmt::format("u_max = {}{}", number(c.mesh.u_max), c.mesh.u_max_auto ? "  # auto" : ""));
-  else  // an unbounded rate: no a-priori extent (the characteristic scheme needs none)
-    line("u_max = \"auto\"  # no a-priori bound for this rate");
-  line(fmt::format("c_max = {}{}", number(c.mesh.c_max), c.mesh.c_max_auto ? "  # auto" : ""));
+  line(extent_line("u_max", c.mesh.u_max, c.mesh.u_max_auto));
+  line(extent_line("c_max", c.mesh.c_max, c.mesh.c_max_auto));
   line(fmt::format("cells_u = {}", c.mesh.cells_u));
   line(fmt::format("cells_per_unit_c = {}", c.mesh.cells_per_unit_c));
   line(fmt::format("stretch = {}", number(c.mesh.stretch)));

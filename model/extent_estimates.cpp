@@ -77,19 +77,20 @@ double potential_extent(const Case& c, double drive, double phi_sup, double tol)
 
 }  // namespace
 
-ExtentEstimates estimate_extents(const Case& c)
+ExtentEstimates estimate_extents(const Case& c, double u_cap)
 {
   ExtentEstimates e;
   const double tol = std::max(c.solver.lost_mass_tolerance, 1e-16);
   const RateFunction& phi = c.model.phi;
-  // phi_sup: for unbounded rates, iterate u -> potential_extent(drive(phi(u))) to a fixed point.
-  double u = std::max(c.initial.U.upper_extent(), 1.0);
+  // phi_sup: for unbounded rates, iterate u -> min(potential_extent(drive(phi(u))), u_cap) to a fixed
+  // point (the iteration is monotone: a larger u gives a larger rate, drive and extent).
+  double u = std::min(std::max(c.initial.U.upper_extent(), 1.0), u_cap);
   for (int k = 0; k < 100; ++k) {
     e.phi_sup = phi.is_bounded() ? phi.sup() : phi(u);
     e.c_needed = calcium_extent(c, e.phi_sup, tol);
     e.mean_calcium_bound = mean_calcium_bound(c, e.phi_sup);
     e.drive_bound = e.phi_sup * (c.model.w0 + c.model.w1 * e.mean_calcium_bound);
-    const double next = potential_extent(c, e.drive_bound, e.phi_sup, tol);
+    const double next = std::min(potential_extent(c, e.drive_bound, e.phi_sup, tol), u_cap);
     if (phi.is_bounded() || std::abs(next - u) <= 1e-6 * u) {
       u = next;
       break;
@@ -100,8 +101,13 @@ ExtentEstimates estimate_extents(const Case& c)
       break;
     }
   }
+  if (!std::isfinite(u)) {
+    // No fixed point: the rate bounds neither the potential nor, through it, the calcium and the drive.
+    e.u_needed = e.c_needed = e.mean_calcium_bound = e.drive_bound = e.phi_sup = inf;
+    return e;
+  }
   // A 5% margin over the estimate, so the fixed point itself is not on the boundary.
-  e.u_needed = std::isfinite(u) ? 1.05 * u : inf;
+  e.u_needed = 1.05 * u;
   if (!phi.is_bounded()) e.phi_sup = phi.sup_on(e.u_needed);
   return e;
 }

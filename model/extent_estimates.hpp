@@ -3,6 +3,8 @@
 // the solver still reports any mass that leaves the mesh.
 #pragma once
 
+#include <limits>
+
 #include "model/case.hpp"
 
 namespace stf::model {
@@ -15,7 +17,10 @@ struct ExtentEstimates {
   double phi_sup = 0.0;        // sup of phi over [0, u_needed]
 };
 
-/// Estimates for the model, initial law and time horizon of `c` (its mesh is not used).
-ExtentEstimates estimate_extents(const Case& c);
+/// Estimates for the model, initial law and time horizon of `c` (its mesh is not used). An unbounded
+/// rate (power, linear) may bound no potential: then every estimate is infinite, unless `u_cap` (a
+/// mesh.u_max the user set: mass beyond it leaves the mesh, reported) caps the potential and so the
+/// rate, the calcium and the drive.
+ExtentEstimates estimate_extents(const Case& c, double u_cap = std::numeric_limits<double>::infinity());
 
 }  // namespace stf::model

@@ -227,8 +227,10 @@ TEST_CASE("an unbounded rate needs mesh.u_max for the MUSCL scheme only, and its
   const std::vector<std::string> linear_rate{"model.phi={ kind = \"linear\", lambda0 = 0.1, gamma = 1.0 }"};
   const Case c = read_case_text(minimal, "t.toml", linear_rate);
   CHECK_FALSE(std::isfinite(c.mesh.u_max));
+  CHECK_FALSE(std::isfinite(c.mesh.c_max));
   const Case back = read_case_text(to_toml(c), "resolved.toml");
   CHECK_FALSE(std::isfinite(back.mesh.u_max));
+  CHECK_FALSE(std::isfinite(back.mesh.c_max));
   CHECK(back.model.phi == c.model.phi);
   // stf report's mesh study is MUSCL's: refused there, at the key.
   try {
@@ -241,6 +243,13 @@ TEST_CASE("an unbounded rate needs mesh.u_max for the MUSCL scheme only, and its
   muscl.push_back("solver.scheme=muscl");
   CHECK(error_of(minimal, muscl).key() == "mesh.u_max");
   muscl.push_back("mesh.u_max=40");
+  // mesh.u_max caps the rate on the mesh (phi(40) = 40.1), and so the automatic calcium extent: at
+  // least the mean spike count at that rate over the horizon (it was an overflowing 1e13 from the
+  // diverging estimate, refused at mesh.c_max).
+  const Case capped = read_case_text(minimal, "t.toml", muscl);
+  CHECK(std::isfinite(capped.mesh.c_max));
+  CHECK(capped.mesh.c_max >= (40.1 - capped.model.beta()) * capped.time.end);
+  CHECK(capped.mesh.c_max < 1e4);
   muscl.push_back("mesh.c_max=40");
   CHECK_NOTHROW(read_case_text(minimal, "t.toml", muscl));
 }
