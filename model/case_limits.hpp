@@ -26,6 +26,8 @@ inline constexpr double time_scale_limit = 1e9;
 inline constexpr double stop_limit = 1e7;
 /// Largest cell count of a mesh: the solver's indices (PetscInt) are 32-bit.
 inline constexpr double index_limit = 2147483647.0 - 1e6;
+/// Largest wall-time budget of the limit's refinement (solver.wall_budget), in seconds: about 16 weeks.
+inline constexpr double max_wall_budget = 1e7;
 /// Memory a run may plan for, as a fraction of the machine's.
 inline constexpr double memory_fraction = 0.8;
 

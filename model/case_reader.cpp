@@ -287,6 +287,9 @@ void read_solver(std::optional<TableReader> t, Case& c, bool used)
     if (!(*s.tolerance >= 1e-12 && *s.tolerance < 1.0))
       throw t->error("tolerance", fmt::format("must be in [1e-12, 1), got {}", *s.tolerance));
   }
+  s.wall_budget = t->number_or("wall_budget", s.wall_budget);
+  if (!(s.wall_budget > 0.0 && s.wall_budget <= max_wall_budget))
+    throw t->error("wall_budget", fmt::format("must be in (0, {:g}] seconds, got {}", max_wall_budget, s.wall_budget));
   if (t->has("limiter")) s.limiter = choose_name(*t, "limiter", limiter_names);
   s.cfl = t->number_or("cfl", s.cfl);
   // The limited second-order update keeps the density non-negative for Courant numbers up to 1/2

@@ -153,6 +153,7 @@ std::string to_toml(const Case& c)
   line("[solver]");
   line(fmt::format("scheme = {}", quoted(c.solver.scheme)));
   if (c.solver.tolerance) line(fmt::format("tolerance = {}", number(*c.solver.tolerance)));
+  line(fmt::format("wall_budget = {}", number(c.solver.wall_budget)));
   line(fmt::format("limiter = {}", quoted(c.solver.limiter)));
   line(fmt::format("cfl = {}", number(c.solver.cfl)));
   line(fmt::format("snapshots = {}", list(c.solver.snapshots)));

@@ -299,13 +299,13 @@ Solution refine_to_tolerance(const std::function<Solution(int level)>& run_level
       const double rate = s.observables.empty() ? 0.0 : s.observables.back().rate();
       if (solutions.empty())
         throw SolverFailure(fmt::format(
-            "level {} did not finish within the wall budget of {:.3g} s: it reached t = {:.6g}, where the rate was "
-            "{:.6g}{}",
+            "level {} did not finish within the wall budget of {:.3g} s (solver.wall_budget): it reached t = {:.6g}, "
+            "where the rate was {:.6g}{}",
             level, limits.wall_budget_seconds, reached, rate,
             rate > 1e3 ? " (a rate that grows without bound shortens the time steps without end: the limit may "
                          "blow up)"
                        : ""));
-      report.stop_reason = fmt::format("level {} did not finish within the budget of {:.3g} s (it reached t = {:.6g})",
+      report.stop_reason = fmt::format("level {} did not finish within the budget of {:.3g} s (solver.wall_budget; it reached t = {:.6g})",
                                        level, limits.wall_budget_seconds, reached);
       break;
     }
@@ -338,7 +338,7 @@ Solution refine_to_tolerance(const std::function<Solution(int level)>& run_level
     // converged, but a budget is a promise.)
     if (spent + next > limits.wall_budget_seconds) {
       report.stop_reason =
-          fmt::format("the next level would take about {:.3g} s, beyond the budget of {:.3g} s", next,
+          fmt::format("the next level would take about {:.3g} s, beyond the budget of {:.3g} s (solver.wall_budget)", next,
                       limits.wall_budget_seconds);
       break;
     }

@@ -16,7 +16,8 @@ namespace stf::solver {
 
 Solution solve(const model::Case& c, const SolveOptions& options, MPI_Comm comm)
 {
-  const RefinementLimits limits = refinement_limits(c.solver.scheme);
+  RefinementLimits limits = refinement_limits(c.solver.scheme);
+  limits.wall_budget_seconds = c.solver.wall_budget;
   if (c.solver.scheme == "characteristic") {
     // A level stops once the refinement's wall budget is spent (refine_to_tolerance then keeps the
     // levels before it, or fails if it was the first): a rate that grows without bound (a limit that

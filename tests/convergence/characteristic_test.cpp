@@ -6,6 +6,7 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <functional>
@@ -528,6 +529,25 @@ TEST_CASE("refine_to_tolerance: a level that runs past the wall budget is droppe
   CHECK_FALSE(out.over_budget);
   CHECK_THROWS_AS(stf::solver::refine_to_tolerance(run_level(true, -1), 1e-9, {}, limits, nullptr, MPI_COMM_NULL),
                   stf::solver::SolverFailure);
+}
+
+TEST_CASE("solve: solver.wall_budget bounds the refinement's wall time")
+{
+  // A tolerance no budget of a second reaches: the refinement stops within the budget (plus the
+  // granularity of the in-level check), not converged, and says why; a budget below the first
+  // level's cost fails the run.
+  const auto memory = std::filesystem::path(STF_SOURCE_DIR) / "cases" / "memory.toml";
+  const model::Case c = model::read_case(memory, {"solver.tolerance=1e-10", "solver.wall_budget=1"});
+  const auto start = std::chrono::steady_clock::now();
+  const solver::Solution sol = solver::solve(c, {}, MPI_COMM_SELF);
+  const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  MESSAGE(fmt::format("wall {:.3f} s for a budget of 1 s", wall));
+  REQUIRE(sol.accuracy);
+  CHECK_FALSE(sol.accuracy->converged);
+  CHECK(sol.accuracy->stop_reason.find("budget") != std::string::npos);
+  CHECK(wall < 1.5);
+  const model::Case tiny = model::read_case(memory, {"solver.wall_budget=1e-4"});
+  CHECK_THROWS_AS(solver::solve(tiny, {}, MPI_COMM_SELF), solver::SolverFailure);
 }
 
 /// A level whose mean calcium is q(t) = 3 - 2 t + shift on samples 0, 0.1, .., 2, with the exit

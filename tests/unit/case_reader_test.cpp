@@ -367,6 +367,8 @@ TEST_CASE("scales that overflow a double, work without end and memory beyond the
       {"mesh.cells_u=100000000", "mesh.cells_u"},  // beyond 32-bit indices
       {"time.sample=1e-6", "time.sample"},
       {"particles.neurons=1000000000000000", "particles.neurons"},
+      {"solver.wall_budget=0", "solver.wall_budget"},
+      {"solver.wall_budget=1e8", "solver.wall_budget"},
   };
   for (const auto& [set, key] : hostile) {
     CAPTURE(set);
@@ -377,6 +379,9 @@ TEST_CASE("scales that overflow a double, work without end and memory beyond the
   }
   // The boundaries themselves are accepted.
   CHECK_NOTHROW(read_case_text(minimal, "t.toml", {"model.w1=1e3", "model.leak_U.alpha=1e6"}));
+  const Case budget = read_case_text(minimal, "t.toml", {"solver.wall_budget=1e7"});
+  CHECK(budget.solver.wall_budget == 1e7);
+  CHECK(read_case_text(to_toml(budget), "case.toml").solver.wall_budget == 1e7);
 }
 
 TEST_CASE("a section's times are checked against time.end only by the commands that read it")
