@@ -533,19 +533,20 @@ TEST_CASE("refine_to_tolerance: a level that runs past the wall budget is droppe
 
 TEST_CASE("solve: solver.wall_budget bounds the refinement's wall time")
 {
-  // A tolerance no budget of a second reaches: the refinement stops within the budget (plus the
+  // A tolerance no budget of a few seconds reaches: the refinement stops within the budget (plus the
   // granularity of the in-level check), not converged, and says why; a budget below the first
-  // level's cost fails the run.
+  // level's cost fails the run. (2 s: level 0 takes 0.07 s in a release build, 0.25 s
+  // under the sanitizers.)
   const auto memory = std::filesystem::path(STF_SOURCE_DIR) / "cases" / "memory.toml";
-  const model::Case c = model::read_case(memory, {"solver.tolerance=1e-10", "solver.wall_budget=1"});
+  const model::Case c = model::read_case(memory, {"solver.tolerance=1e-10", "solver.wall_budget=2"});
   const auto start = std::chrono::steady_clock::now();
   const solver::Solution sol = solver::solve(c, {}, MPI_COMM_SELF);
   const double wall = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-  MESSAGE(fmt::format("wall {:.3f} s for a budget of 1 s", wall));
+  MESSAGE(fmt::format("wall {:.3f} s for a budget of 2 s", wall));
   REQUIRE(sol.accuracy);
   CHECK_FALSE(sol.accuracy->converged);
   CHECK(sol.accuracy->stop_reason.find("budget") != std::string::npos);
-  CHECK(wall < 1.5);
+  CHECK(wall < 3.0);
   const model::Case tiny = model::read_case(memory, {"solver.wall_budget=1e-4"});
   CHECK_THROWS_AS(solver::solve(tiny, {}, MPI_COMM_SELF), solver::SolverFailure);
 }
