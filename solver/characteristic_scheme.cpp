@@ -29,6 +29,7 @@
 #include <fmt/core.h>
 #include <limits>
 #include <memory>
+#include <unistd.h>
 
 #include "model/memory_region.hpp"
 #include "solver/calcium_packets.hpp"
@@ -1192,6 +1193,11 @@ Solution CharacteristicRun::run(const SolveOptions& options)
   observer.observe(0.0, obs);
   sol.max_mass_error = std::fabs(mass - 1.0);
   newborn_.opened = 0.0;
+  // Progress on a terminal: the level and its time, twice a second once it has run for a second (a
+  // short level prints nothing); the line is cleared when the level ends.
+  const bool show_progress = options.progress && ::isatty(STDERR_FILENO);
+  double next_progress = 1.0;
+  bool progress_shown = false;
   for (double stop : stops) {
     while (stop - t > 1e-12 * end && !sol.interrupted && !sol.over_budget) {
       double dt = step_bound(t);
@@ -1235,11 +1241,17 @@ Solution CharacteristicRun::run(const SolveOptions& options)
                                         "it with the case", mass, t));
       observer.observe(t, obs);
       if (options.stop != nullptr && options.stop->load(std::memory_order_relaxed)) sol.interrupted = true;
-      if (std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count() > options.wall_limit_seconds)
-        sol.over_budget = true;
+      const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+      if (elapsed > options.wall_limit_seconds) sol.over_budget = true;
+      if (show_progress && elapsed >= next_progress) {
+        fmt::print(stderr, "\rstf: level {}, t = {:<10.4g} of {:g} ({:.0f} s)", res_.level, t, end, elapsed);
+        next_progress = elapsed + 0.5;
+        progress_shown = true;
+      }
     }
     if (sol.interrupted || sol.over_budget) break;
   }
+  if (progress_shown) fmt::print(stderr, "\r{:60}\r", "");
   sol.times = observer.sample_times_done();
   sol.observables = observer.samples();
   sol.exit_time = observer.exit_time();

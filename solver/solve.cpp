@@ -23,12 +23,15 @@ Solution solve(const model::Case& c, const SolveOptions& options, MPI_Comm comm)
     // levels before it, or fails if it was the first): a rate that grows without bound (a limit that
     // blows up) shortens the steps without end.
     const auto start = std::chrono::steady_clock::now();
+    int rank = 0;
+    if (comm != MPI_COMM_NULL) MPI_Comm_rank(comm, &rank);
     auto run_level = [&](int level) {
       const CharacteristicResolution r = characteristic_resolution(c, level);
       if (!options.snapshot_times.empty())
         throw SolverFailure("solver.scheme = \"characteristic\" does not write density snapshots yet; remove "
                             "solver.snapshots or use solver.scheme = \"muscl\"");
       SolveOptions level_options = options;
+      level_options.progress = options.progress && rank == 0;
       level_options.wall_limit_seconds =
           limits.wall_budget_seconds - std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       Solution s = solve_characteristic_level(c, r, level_options);

@@ -76,6 +76,7 @@ ReportData run_report_studies(const model::Case& c, const ReportOptions& options
   say(fmt::format("limit to a relative error of {:g} (characteristic scheme)", data.sizes.limit_tolerance));
   solver::SolveOptions reference_options;
   reference_options.stop = options.stop;
+  reference_options.progress = options.progress;
   data.reference = solver::solve(reference_case, reference_options, comm);
   if (solver::stop_requested_on_any_rank(options.stop, comm) || data.reference.interrupted) {
     data.interrupted = true;
