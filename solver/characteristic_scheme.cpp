@@ -1244,14 +1244,15 @@ Solution CharacteristicRun::run(const SolveOptions& options)
       const double elapsed = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
       if (elapsed > options.wall_limit_seconds) sol.over_budget = true;
       if (show_progress && elapsed >= next_progress) {
-        fmt::print(stderr, "\rstf: level {}, t = {:<10.4g} of {:g} ({:.0f} s)", res_.level, t, end, elapsed);
+        fmt::print(stderr, "\rstf: level {}, t = {:<10.4g} of {:g}, rate {:<10.4g} ({:.0f} s)", res_.level, t, end,
+                   obs.rate(), elapsed);
         next_progress = elapsed + 0.5;
         progress_shown = true;
       }
     }
     if (sol.interrupted || sol.over_budget) break;
   }
-  if (progress_shown) fmt::print(stderr, "\r{:60}\r", "");
+  if (progress_shown) fmt::print(stderr, "\r{:72}\r", "");
   sol.times = observer.sample_times_done();
   sol.observables = observer.samples();
   sol.exit_time = observer.exit_time();
