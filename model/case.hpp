@@ -45,7 +45,8 @@ struct SolverSettings {
   static constexpr double default_tolerance = 1e-4;
   // Seconds the refinement may spend: no level is started that is predicted to end beyond it, and a
   // level that runs past it stops (solver/accuracy_control.hpp, RefinementLimits).
-  double wall_budget = 120.0;
+  static constexpr double default_wall_budget = 120.0;
+  double wall_budget = default_wall_budget;
   std::string limiter = "mc";         // minmod, van_leer, mc
   double cfl = 0.4;                   // Courant number of the explicit time step
   std::vector<double> snapshots;      // times at which the density is written for ParaView

@@ -305,8 +305,9 @@ Solution refine_to_tolerance(const std::function<Solution(int level)>& run_level
             rate > 1e3 ? " (a rate that grows without bound shortens the time steps without end: the limit may "
                          "blow up)"
                        : ""));
-      report.stop_reason = fmt::format("level {} did not finish within the budget of {:.3g} s (solver.wall_budget; it reached t = {:.6g})",
-                                       level, limits.wall_budget_seconds, reached);
+      report.stop_reason =
+          fmt::format("level {} did not finish within the budget of {:.3g} s (solver.wall_budget; it reached t = {:.6g})",
+                      level, limits.wall_budget_seconds, reached);
       break;
     }
     spent += wall;
@@ -338,8 +339,8 @@ Solution refine_to_tolerance(const std::function<Solution(int level)>& run_level
     // converged, but a budget is a promise.)
     if (spent + next > limits.wall_budget_seconds) {
       report.stop_reason =
-          fmt::format("the next level would take about {:.3g} s, beyond the budget of {:.3g} s (solver.wall_budget)", next,
-                      limits.wall_budget_seconds);
+          fmt::format("the next level would take about {:.3g} s, beyond the budget of {:.3g} s (solver.wall_budget)",
+                      next, limits.wall_budget_seconds);
       break;
     }
   }

@@ -56,9 +56,10 @@ std::optional<double> exit_time_error_from_observables(
 struct RefinementLimits {
   int first_level = 0;
   int max_level = 12;
-  double wall_budget_seconds = 120.0;  // no level after the first is started that is predicted to end beyond it;
-                                       // a level that runs past it anyway (Solution::over_budget) is dropped, or
-                                       // fails the run if it is the first
+  // No level after the first is started that is predicted to end beyond it; a level that runs past it
+  // anyway (Solution::over_budget) is dropped, or fails the run if it is the first. solve() takes the
+  // case's solver.wall_budget.
+  double wall_budget_seconds = model::SolverSettings::default_wall_budget;
   double nominal_order = 2.0;
   double safety = 1.25;                // Roache's factor (estimate_accuracy)
   double cost_ratio = 4.0;             // a level's wall time over the previous one's (the budget's prediction)
