@@ -210,6 +210,31 @@ void CalciumPackets::add_atoms(const CalciumPackets& other, double weight)
   }
 }
 
+double CalciumPackets::tilt_atoms(double shift)
+{
+  // Weights a_k (1 + lambda (x_k - mean)) keep the atoms' mass and move their mean by lambda times
+  // their variance; lambda is bounded where a weight would turn negative.
+  double f = 0.0, s1 = 0.0, s2 = 0.0;
+  for (std::size_t k = 0; k < atoms_.size(); ++k) {
+    const double x = atom_position(origin_, first_atom_ + static_cast<long>(k)), a = atoms_[k];
+    f += a;
+    s1 += a * x;
+    s2 += a * x * x;
+  }
+  if (!(f > 0.0) || shift == 0.0) return 0.0;
+  const double mean = s1 / f, variance = s2 / f - mean * mean;
+  if (!(variance > 1e-12 * (1.0 + mean * mean))) return 0.0;
+  double lambda = shift / variance;
+  for (std::size_t k = 0; k < atoms_.size(); ++k) {
+    if (!(atoms_[k] > 0.0)) continue;
+    const double d = atom_position(origin_, first_atom_ + static_cast<long>(k)) - mean;
+    if (lambda * d < -1.0) lambda = -1.0 / d;
+  }
+  for (std::size_t k = 0; k < atoms_.size(); ++k)
+    atoms_[k] *= 1.0 + lambda * (atom_position(origin_, first_atom_ + static_cast<long>(k)) - mean);
+  return lambda * variance;
+}
+
 void CalciumPackets::add_spiked_above(const CalciumPackets& other, double weight, double F)
 {
   add_part_above(other, weight, F, F, true);

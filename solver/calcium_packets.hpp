@@ -97,6 +97,10 @@ public:
   Moments atom_moments() const noexcept;
   /// Adds `weight` times the atoms of `other` (not its packets).
   void add_atoms(const CalciumPackets& other, double weight);
+  /// Moves the mean of the atoms by `shift` with weights linear in x (their mass unchanged, each
+  /// weight kept >= 0); returns the shift made (less than asked where a weight would turn negative; 0
+  /// for fewer than two atoms). Before `finish`.
+  double tilt_atoms(double shift);
 
   /// Every packet and atom (variance 0) as (mass, mean x, variance x): for snapshots and tests.
   struct Packet {

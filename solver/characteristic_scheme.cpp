@@ -53,6 +53,17 @@ struct Cell {
   std::shared_ptr<const CalciumPackets> packets;  // linear calcium leak: the law of x = c + beta t (unit mass)
   CellKind kind = CellKind::initial;
   double emitted = 0.0;  // spiking mass since the newborn cell opened: its weight in the newborn's calcium
+  // With reset, a union of cells born at different times holds neurons whose calcium depends on
+  // their potential (each part has its own calcium law), and one law for the union loses that: the
+  // mean calcium of its neurons at potential u is taken as the law's plus
+  //     offset + slope (u - slope_at)
+  // (the calcium line, set by merge_calcium_line; zero for a cell that is not a union). slope_at is a
+  // characteristic (it moves with the flow) and slope scales with the flow's contraction, so the line
+  // is carried exactly by the transport; the spiking, which does not depend on calcium, leaves it.
+  // Under the linear calcium leak the line moves the part of the law above the floor (the offset
+  // stands for what the union's law cannot hold: its packets are the parts' laws mixed); under the
+  // exponential leak the offset is folded into c1 at the merge.
+  double slope = 0.0, slope_at = 0.0, offset = 0.0;
 
   /// The part of the calcium law above the floor F. A Runge-Kutta step asks at three floors (its
   /// start, middle twice, end) and the next step starts at this one's end: the last two answers
@@ -91,6 +102,7 @@ struct Newborn {
   double C1 = 0.0, C2 = 0.0;  // integral of c and c^2 (exponential calcium) or of x and x^2 (linear)
   double Q0 = 0.0, Q1 = 0.0, Q2 = 0.0;  // linear calcium: mass spiked from the floor, and its moments in x
   double A0 = 0.0, A1 = 0.0, A2 = 0.0;  // linear calcium: mass spiked from above the floor, and its moments in x
+  double A_shift = 0.0;  // linear calcium: the integral of the calcium line's shift over that mass (not in A1)
   double emitted = 0.0;   // its own spiking mass (it re-enters itself)
 };
 
@@ -107,8 +119,8 @@ struct Layout {
     mass = 1;
     moment = 1 + K;
     newborn = 1 + 2 * K;          // M, P, C1, C2 of the newborn cell (reset)
-    floor_spikes = newborn + 4;   // Q0, Q1, Q2, A0, A1, A2 (reset, linear calcium)
-    emitted = floor_spikes + 6;   // K + 1 (reset, linear calcium)
+    floor_spikes = newborn + 4;   // Q0, Q1, Q2, A0, A1, A2, A_shift (reset, linear calcium)
+    emitted = floor_spikes + 7;   // K + 1 (reset, linear calcium)
     c1 = 1 + 2 * K;               // without reset: the cells' calcium totals (linear calcium: the mean)
     c2 = 1 + 3 * K;
     if (!reset && linear_calcium) {
@@ -253,6 +265,7 @@ public:
         }
     }
     phi_slope_ = largest_phi_slope(c);
+    potential_scale_ = phi_search_scale(c);
     phi_has_corners_ = P_.phi.has_corners();
     if (exp_u_) phi_log_slope_ = largest_phi_log_slope(c);
     else phi_slope_above_ = PhiSlopeAbove(c);
@@ -284,9 +297,13 @@ private:
   /// Without reset, linear calcium: cell n's calcium law at t0 + dt from its step's counters in y.
   void kept_calcium(Cell& cell, const std::vector<double>& y, const Layout& L, std::size_t n, double t0,
                     double dt) const;
-  void to_floor(Cell& floor, const Cell& from, double moved) const;
+  /// Moves mass `moved` of `from`, whose mean potential is `moved_mean_u`, onto the potential floor.
+  void to_floor(Cell& floor, const Cell& from, double moved, double moved_mean_u = 0.0) const;
   void handle_potential_floor(double G);
   bool mergeable(const Cell& x, const Cell& y) const;
+  /// Sets the calcium line (Cell::slope) of the union of `x` and `y` into `x` (before the union's
+  /// other fields; under the exponential calcium leak, its c1 and c2 too).
+  void merge_calcium_line(Cell& x, const Cell& y) const;
   void merge_cells();
   model::Observables observables(double t, double* total_mass) const;
 
@@ -322,6 +339,7 @@ private:
   double atoms_floor_lo_ = -std::numeric_limits<double>::infinity();
   double atoms_floor_hi_ = std::numeric_limits<double>::infinity();
   double phi_slope_ = 0.0;  // the largest slope of phi where the mass can go (largest_phi_slope)
+  double potential_scale_ = 1.0;  // phi_search_scale: where the mass and phi's changes lie
   static constexpr double negligible_mass = 1e-18;  // of the total (1): see mergeable
   static constexpr double mass_reference = 1e-3;    // of the total: lighter unions may be wider (mergeable)
   static constexpr double union_phi_fraction = 0.25;  // of phi_step: phi's largest change across a union now (mergeable)
@@ -419,13 +437,21 @@ void CharacteristicRun::build_initial_cells()
   }
 }
 
-void CharacteristicRun::to_floor(Cell& floor, const Cell& from, double moved) const
+void CharacteristicRun::to_floor(Cell& floor, const Cell& from, double moved, double moved_mean_u) const
 {
   if (!(moved > 0.0)) return;
   const double total = floor.mass + moved;
+  // The calcium line of `from` (Cell::slope) at the moved mass's mean potential: the floor takes it
+  // as its offset (it has no line of its own: all its mass is at u = 0), so the calcium is kept.
+  const double shift = from.offset + from.slope * (moved_mean_u - from.slope_at);
   if (exp_c_ || !P_.reset) {
-    floor.c1 = (floor.mass * floor.c1 + moved * from.c1) / total;
-    floor.c2 = (floor.mass * floor.c2 + moved * from.c2) / total;
+    floor.c1 = (floor.mass * floor.c1 + moved * (from.c1 + shift)) / total;
+    floor.c2 = (floor.mass * floor.c2 + moved * (from.c2 + 2.0 * shift * from.c1 + shift * shift)) / total;
+  }
+  if (!exp_c_ && (shift != 0.0 || floor.offset != 0.0)) {
+    const double above_floor = floor.above(floor_now_).mass * floor.mass, above_from = from.above(floor_now_).mass * moved;
+    if (above_floor + above_from > 0.0)
+      floor.offset = (above_floor * floor.offset + above_from * shift) / (above_floor + above_from);
   }
   if (!exp_c_) {
     floor.packets = mix_packets(floor, from, floor.mass, moved, res_.rows_per_unit_c, atom_origin_, floor_now_);
@@ -465,6 +491,7 @@ void CharacteristicRun::state(std::vector<double>& y) const
       y[L.floor_spikes + 3] = newborn_.A0;
       y[L.floor_spikes + 4] = newborn_.A1;
       y[L.floor_spikes + 5] = newborn_.A2;
+      y[L.floor_spikes + 6] = newborn_.A_shift;
       y[L.emitted + L.K] = newborn_.emitted;
     }
   }
@@ -484,6 +511,7 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
   const double G = input_shift(input, tau) + y[0];
   const double inv_e = 1.0 / e;
   double drive = 0.0, emitted = 0.0, n1 = 0.0, n2 = 0.0, q0 = 0.0, q1 = 0.0, q2 = 0.0, a0 = 0.0, a1 = 0.0, a2 = 0.0;
+  double a_shift = 0.0, a2_shift = 0.0;  // linear calcium: what the calcium lines add to A1 and A2
   for (std::size_t n = 0; n < L.K; ++n) {
     const Cell& cell = cells_[n];
     const double M = y[L.mass + n];
@@ -539,15 +567,28 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
     // The same for the integral of xi^2 rho: (integral of (u - G)^2 phi rho) / e^2.
     dy[L.second + n] = -(S.second - 2.0 * G * S.moment + G * G * km) * inv_e * inv_e;
     emitted += km;
+    // The cell's calcium line (Cell::slope): the neurons spiking at its mean spiking potential
+    // S.moment / km hold its law's calcium moved by `shift`.
+    double shift = 0.0, slope = 0.0;
+    if (km > 0.0 && (cell.slope != 0.0 || cell.offset != 0.0)) {
+      const double at = exp_u_ ? e * cell.slope_at + G : cell.slope_at + G;
+      slope = cell.slope * inv_e * eb;
+      shift = cell.offset * eb + slope * (S.moment / km - at);
+    }
     if (exp_c_) {
       const double cb = cell.c1 * eb, c2b = cell.c2 * eb * eb;
-      drive += km * (w0 + w1 * cb);
-      // A spike takes c to c + 1: E[c + 1] and E[(c + 1)^2].
-      n1 += km * (cb + 1.0);
-      n2 += km * (c2b + 2.0 * cb + 1.0);
+      shift = std::max(shift, -cb);  // (a mean calcium is not negative)
+      drive += km * (w0 + w1 * (cb + shift));
+      // A spike takes c to c + 1: E[c + s + 1] and E[(c + s + 1)^2], with the spread of the line over
+      // the spiking potentials (merge_calcium_line took it out of c2).
+      const double spread = slope != 0.0 ? slope * slope * std::max(S.second / km - (S.moment / km) * (S.moment / km), 0.0) : 0.0;
+      n1 += km * (cb + shift + 1.0);
+      n2 += km * (c2b + 2.0 * shift * cb + shift * shift + spread + 2.0 * (cb + shift) + 1.0);
     } else {
       const AboveFloor& A = cell.above(F_atoms);
-      drive += km * (w0 + w1 * A.c1);
+      // The line moves the part above the floor: by `shift` each, so its calcium by A.mass shift.
+      shift = A.mass > 0.0 ? std::max(shift, -A.c1 / A.mass) : 0.0;
+      drive += km * (w0 + w1 * (A.c1 + A.mass * shift));
       // In x: above the floor x -> x + 1 (A); on the floor (c = 0) to c = 1, i.e. x = F + 1, the same
       // landing for every cell (Q, from q0 after the loop).
       const double x1 = A.c1 + F_atoms * A.mass, x2 = A.c2 + 2.0 * F_atoms * A.c1 + F_atoms * F_atoms * A.mass;
@@ -555,6 +596,8 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
       a0 += km * A.mass;
       a1 += km * (x1 + A.mass);
       a2 += km * (x2 + 2.0 * x1 + A.mass);
+      a_shift += km * A.mass * shift;
+      a2_shift += km * (2.0 * shift * (x1 + A.mass) + shift * shift * A.mass);
       dy[L.emitted + n] = km;
     }
   }
@@ -562,8 +605,8 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
     const double landing = F + 1.0;
     q1 = q0 * landing;
     q2 = q1 * landing;
-    n1 = a1 + q1;
-    n2 = a2 + q2;
+    n1 = a1 + q1 + a_shift;
+    n2 = a2 + q2 + a2_shift;
   }
   CellSpiking S_new;
   double b_new = 0.0;
@@ -603,6 +646,7 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
       dy[L.floor_spikes + 3] = a0;
       dy[L.floor_spikes + 4] = a1;
       dy[L.floor_spikes + 5] = a2;
+      dy[L.floor_spikes + 6] = a_shift;
       dy[L.emitted + L.K] = k_M;
     }
   } else {
@@ -713,6 +757,12 @@ void CharacteristicRun::advance(double t0, double dt, double G)
     c.moment = e * y[L.moment + n] + G * c.mass;
     // u = e xi + G: the integral of u^2 from those of xi^2, xi and 1.
     c.second = e * e * y[L.second + n] + 2.0 * e * G * y[L.moment + n] + G * G * c.mass;
+    if (c.slope != 0.0) {
+      // The calcium line moves with the flow: the potentials of its neurons by u -> e u + G, their
+      // calcium by c -> e^{-beta dt} c (exponential leak; the linear leak moves the law, not the line).
+      c.slope_at = exp_u_ ? e * c.slope_at + G : c.slope_at + G;
+      c.slope *= eb / e;
+    }
     if (!P_.reset && !exp_c_) {
       kept_calcium(c, y, L, n, t0, dt);
     } else if (!P_.reset) {
@@ -750,6 +800,7 @@ void CharacteristicRun::advance(double t0, double dt, double G)
       newborn_.A0 = y[L.floor_spikes + 3];
       newborn_.A1 = y[L.floor_spikes + 4];
       newborn_.A2 = y[L.floor_spikes + 5];
+      newborn_.A_shift = y[L.floor_spikes + 6];
       newborn_.emitted = y[L.emitted + L.K];
     }
   }
@@ -781,7 +832,7 @@ void CharacteristicRun::handle_potential_floor(double G)
   for (std::size_t n = 1; n < cells_.size(); ++n) {
     Cell& c = cells_[n];
     if (c.b <= 0.0) {
-      to_floor(cells_[0], c, c.mass);
+      to_floor(cells_[0], c, c.mass, c.moment / c.mass);
       cells_[0].emitted += c.emitted;
       continue;
     }
@@ -796,7 +847,7 @@ void CharacteristicRun::handle_potential_floor(double G)
       const double second =
           c.mass / w * ((0.0 - c.a * c.a * c.a) / 3.0 + g * ((0.0 - c.a * c.a * c.a * c.a) / 4.0 - m * (0.0 - c.a * c.a * c.a) / 3.0));
       const double moved = std::clamp(mass, 0.0, c.mass);
-      to_floor(cells_[0], c, moved);
+      to_floor(cells_[0], c, moved, moved > 0.0 ? moment / moved : 0.0);
       c.mass -= moved;
       c.moment = std::max(c.moment - moment, 0.0);
       c.a = 0.0;
@@ -851,8 +902,17 @@ std::shared_ptr<const CalciumPackets> CharacteristicRun::newborn_calcium(double 
     // the mixture's atoms to rounding.
     const CalciumPackets::Moments atoms = mixture.atom_moments();
     law->add_atoms(mixture, 1.0);
-    const double f = n.A0 - atoms.f;
-    if (f > 1e-12 * n.A0) law->add_continuous_like(mixture, f, n.A1 - atoms.s1, n.A2 - atoms.s2);
+    const double f = n.A0 - atoms.f, s1 = n.A1 - atoms.s1, s2 = n.A2 - atoms.s2;
+    // The calcium lines of the spiking unions (Cell::slope) moved what they sent by A_shift / A0 on
+    // average: the continuous part moves by that much, and the atoms, which stay on their lattice,
+    // take it in their weights (the unions spiked more from the atoms on the side their lines favour).
+    // As an offset of the new cell instead (a shift of the law that its neurons lose where they reach
+    // the floor), the exit times of cases/memory.toml with u_reset = 1 at levels 1 to 3 changed
+    // irregularly (-2.8e-4, then +9.2e-4).
+    const double shift = n.A_shift / n.A0;
+    law->tilt_atoms(shift);
+    if (f > 1e-12 * n.A0)
+      law->add_continuous_like(mixture, f, s1 + shift * f, s2 + 2.0 * shift * s1 + shift * shift * f);
   }
   law->add_spread(n.Q0, n.Q1, F_open + 1.0, F_now + 1.0);
   if (n.emitted > 0.0 && n.mass > 0.0) {
@@ -1102,7 +1162,8 @@ void CharacteristicRun::merge_cells()
     if (kept > 0 && mergeable(cells_[kept - 1], c)) {
       Cell& last = cells_[kept - 1];
       const double total = last.mass + c.mass;
-      if ((exp_c_ || !P_.reset) && total > 0.0) {
+      if (P_.reset && total > 0.0) merge_calcium_line(last, c);
+      if (!P_.reset && total > 0.0) {
         last.c1 = (last.mass * last.c1 + c.mass * c.c1) / total;
         last.c2 = (last.mass * last.c2 + c.mass * c.c2) / total;
       }
@@ -1125,33 +1186,134 @@ void CharacteristicRun::merge_cells()
   cells_.resize(kept);
 }
 
+/// The union of two cells holds each part's calcium law where that part's neurons are: the union's
+/// law (their mixture) with the calcium line that regresses the calcium on the potential (Cell::slope):
+///     slope = Cov(u, c) / Var(u),
+/// with each part's moments from its own line (a cell that is not a union: slope 0), its mean at
+/// the union's mean potential (slope_at), and the offset that gives the union's mean calcium. Without
+/// it, where the neighbours' calcium differs (cells born at different times) and phi is steep, the
+/// union's drive misses w1 times the integral of (phi(u) - its mean) (c - its mean): on
+/// cases/memory.toml with u_reset = 1 the exit times of levels 0 to 3 converged at order 1.2 to 1.4.
+void CharacteristicRun::merge_calcium_line(Cell& x, const Cell& y) const
+{
+  struct Part {
+    double M, mean_u, var_u, law_c, above, mean_c, cov, second_c;
+  };
+  auto part = [&](const Cell& c) {
+    Part p{};
+    p.M = c.mass;
+    p.mean_u = c.moment / c.mass;
+    p.var_u = std::max(c.second / c.mass - p.mean_u * p.mean_u, 0.0);
+    double c2 = 0.0;
+    if (exp_c_) {
+      p.law_c = c.c1;
+      p.above = 1.0;
+      c2 = c.c2;
+    } else {
+      const AboveFloor& A = c.above(floor_now_);
+      p.law_c = A.c1;
+      p.above = A.mass;
+      c2 = A.c2;
+    }
+    // Its line at its mean potential, and over its potentials (above: the part it moves).
+    const double shift = c.offset + c.slope * (p.mean_u - c.slope_at);
+    p.mean_c = p.law_c + p.above * shift;
+    p.cov = p.above * c.slope * p.var_u;
+    p.second_c = c2 + 2.0 * shift * p.law_c + p.above * (shift * shift + c.slope * c.slope * p.var_u);
+    return p;
+  };
+  if (!(x.mass > 0.0) || !(y.mass > 0.0)) {
+    if (!(x.mass > 0.0)) {
+      x.slope = y.slope;
+      x.slope_at = y.slope_at;
+      x.offset = y.offset;
+      if (exp_c_) {
+        x.c1 = y.c1;
+        x.c2 = y.c2;
+      }
+    }
+    return;
+  }
+  const Part p = part(x), q = part(y);
+  const double M = p.M + q.M, wp = p.M / M, wq = q.M / M;
+  const double mean_u = wp * p.mean_u + wq * q.mean_u, mean_c = wp * p.mean_c + wq * q.mean_c;
+  const double var_u = wp * (p.var_u + (p.mean_u - mean_u) * (p.mean_u - mean_u)) +
+                       wq * (q.var_u + (q.mean_u - mean_u) * (q.mean_u - mean_u));
+  const double cov = wp * (p.cov + (p.mean_u - mean_u) * (p.mean_c - mean_c)) +
+                     wq * (q.cov + (q.mean_u - mean_u) * (q.mean_c - mean_c));
+  const double above = wp * p.above + wq * q.above, law_c = wp * p.law_c + wq * q.law_c;
+  // No line where the union is narrow to rounding (cells contracted onto the quiet state, or a point:
+  // Cov / Var is rounding over rounding below a spread of potential of 1e-6 of the case's scale, where
+  // the moments carry errors of 1e-16 of it), nor for a negligible union (merged whatever its width,
+  // see mergeable: its moments are those of a few neurons' worth of mass that spiked for long, and a
+  // line through them predicted calcium of 1e4 at its ends on cases/memory.toml with beta = 3, which
+  // its mass times that squared put into the variance of calcium). Elsewhere the line spans at most
+  // what the parts' calcium spans: twice the difference of their means plus their own lines' spans
+  // (two equal halves with means c -+ d / 2 give a line spanning 1.5 d).
+  const double width = std::max(x.b, y.b) - std::min(x.a, y.a);
+  const double span = 2.0 * std::fabs(p.mean_c - q.mean_c) + std::fabs(x.slope) * (x.b - x.a) +
+                      std::fabs(y.slope) * (y.b - y.a);
+  const double resolved = 1e-6 * potential_scale_;
+  const bool spread = M >= negligible_mass && width > 0.0 && var_u > resolved * resolved &&
+                      var_u > 1e-12 * width * width && above > 1e-12;
+  x.slope = spread ? std::clamp(cov / (above * var_u), -span / width, span / width) : 0.0;
+  x.slope_at = mean_u;
+  if (exp_c_) {
+    // The law is the calcium at the mean potential: mean mean_c, and the second moment less what
+    // the line explains.
+    x.offset = 0.0;
+    x.c1 = mean_c;
+    const double second_c = wp * p.second_c + wq * q.second_c;
+    x.c2 = std::max(second_c - x.slope * x.slope * var_u, mean_c * mean_c);
+  } else {
+    x.offset = above > 1e-12 ? (mean_c - law_c) / above : 0.0;
+  }
+}
+
 model::Observables CharacteristicRun::observables(double t, double* total_mass) const
 {
   const double F = exp_c_ ? 0.0 : P_.beta() * t;
   model::ObservableAccumulator acc(P_.w0, P_.w1);
   std::array<double, 7> s{};
   double total = 0.0, compensation = 0.0;
+  // A cell's calcium line (Cell::slope): `above` is the part of its law that it moves; `spread`, whether
+  // its calcium law lacks the spread that the line explains (exponential leak: merge_calcium_line took
+  // it out of c2; linear leak: the law is the parts' mixture, which holds it).
+  struct Line {
+    double offset = 0.0, slope = 0.0, at = 0.0, above = 0.0;
+    bool spread = false;
+  };
   // (The newborn spikes from its linear density alone, as in rhs: `corrected` false.)
-  auto add = [&](double a, double b, double M, double P, double second, double c1, double c2, bool corrected = true) {
+  auto add = [&](double a, double b, double M, double P, double second, double c1, double c2, bool corrected = true,
+                 Line line = {}) {
     const CellSpiking S =
         cell_spiking(P_.phi, a, b, M, P, corrected ? second : std::numeric_limits<double>::quiet_NaN());
+    // The line's shift at the spiking potentials (as in rhs) and over the cell's: its mean and mean square.
+    double spiking_shift = 0.0, shift = 0.0, shift_square = 0.0;
+    if (line.slope != 0.0 || line.offset != 0.0) {
+      const double mean_u = P / M, var_u = std::max(second / M - mean_u * mean_u, 0.0);
+      if (S.rate > 0.0 && line.above > 0.0)
+        spiking_shift = std::max(line.offset + line.slope * (S.moment / S.rate - line.at), -c1 / line.above);
+      shift = line.offset + line.slope * (mean_u - line.at);
+      shift_square = shift * shift + (line.spread ? line.slope * line.slope * var_u : 0.0);
+    }
     s[0] += M;
     s[1] += S.rate;
-    s[2] += S.rate * (P_.w0 + P_.w1 * c1);
+    s[2] += S.rate * (P_.w0 + P_.w1 * (c1 + line.above * spiking_shift));
     s[3] += P;
-    s[4] += M * c1;
+    s[4] += M * (c1 + line.above * shift);
     s[5] += second;
-    s[6] += M * c2;
+    s[6] += M * (c2 + 2.0 * shift * c1 + line.above * shift_square);
     const double sum = total + M;  // Neumaier
     compensation += std::fabs(total) >= std::fabs(M) ? (total - sum) + M : (M - sum) + total;
     total = sum;
   };
   for (const Cell& c : cells_) {
     if (exp_c_) {
-      add(c.a, c.b, c.mass, c.moment, c.second, c.c1, c.c2);
+      add(c.a, c.b, c.mass, c.moment, c.second, c.c1, c.c2, true, {c.offset, c.slope, c.slope_at, 1.0, true});
     } else {
       const AboveFloor& A = c.above(F);
-      add(c.a, c.b, c.mass, c.moment, c.second, A.c1, A.c2);
+      add(c.a, c.b, c.mass, c.moment, c.second, A.c1, A.c2, true, {c.offset, c.slope, c.slope_at, A.mass, false});
     }
   }
   if (P_.reset && newborn_.mass != 0.0) {

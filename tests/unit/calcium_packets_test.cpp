@@ -229,3 +229,37 @@ TEST_CASE("CalciumPackets: a window's floor landings keep their own extent and s
     CHECK(A.c1 == doctest::Approx(c1 + c2).epsilon(1e-12).scale(0.0));
   }
 }
+
+TEST_CASE("CalciumPackets: tilting the atoms moves their mean by the shift asked, keeps their mass, and stops at a zero weight")
+{
+  // Atoms at 2.5, 3.5, 4.5 with masses 0.2, 0.5, 0.3: mean 3.6, variance 0.49.
+  auto atoms = [] {
+    CalciumPackets p(4, 2.5);
+    p.add_atom(0, 0.2);
+    p.add_atom(1, 0.5);
+    p.add_atom(2, 0.3);
+    return p;
+  };
+  CalciumPackets p = atoms();
+  CHECK(p.tilt_atoms(0.1) == doctest::Approx(0.1).epsilon(1e-14));
+  p.finish();
+  const CalciumPackets::Moments m = p.atom_moments();
+  CHECK(m.f == doctest::Approx(1.0).epsilon(1e-14));
+  CHECK(m.s1 / m.f == doctest::Approx(3.7).epsilon(1e-14));
+
+  // Down by 0.6 (lambda = -0.6 / 0.49): the weight of 4.5 would turn negative below lambda = -1 / 0.9;
+  // the tilt stops there, with the whole mass on 2.5 and 3.5: mean 3.6 - 0.49 / 0.9.
+  CalciumPackets q = atoms();
+  const double made = q.tilt_atoms(-0.6);
+  CHECK(made == doctest::Approx(-0.49 / 0.9).epsilon(1e-14));
+  q.finish();
+  const CalciumPackets::Moments n = q.atom_moments();
+  CHECK(n.f == doctest::Approx(1.0).epsilon(1e-14));
+  CHECK(n.s1 / n.f == doctest::Approx(3.6 - 0.49 / 0.9).epsilon(1e-14));
+  for (const auto& packet : q.packets()) CHECK(packet.mass >= -1e-16);
+
+  // One atom has no variance to tilt.
+  CalciumPackets one(4, 2.5);
+  one.add_atom(3, 1.0);
+  CHECK(one.tilt_atoms(0.2) == 0.0);
+}
