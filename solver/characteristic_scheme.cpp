@@ -16,7 +16,8 @@
 //     the time step keeps phi's change across a newborn cell within `phi_step`;
 //   - the calcium of a cell: with the exponential leak (c -> c e^{-beta t}, +1 at a spike) only
 //     E[C] and E[C^2] per unit mass enter the drive and the observables, and they are carried
-//     exactly; with the linear leak, the law in the frame x = c + beta t (CalciumPackets).
+//     exactly; with the linear leak, the law in the frame x = c + beta t (CalciumPackets). A union of
+//     cells keeps how its calcium depends on the potential as a line (Cell::slope, merge_calcium_line).
 // One state vector (G, the masses, the newborn cell, its calcium moments and the emission
 // counters) is advanced by the classical Runge-Kutta method of order 4: mass moves only between
 // cells, so the total is conserved to rounding.
