@@ -406,6 +406,27 @@ void CalciumPackets::drop_below(double F)
   }
 }
 
+void CalciumPackets::fold_above(double x)
+{
+  if (!(x * double(m_) < 1e15)) return;  // (nothing to fold, and no row number that far)
+  const long top = static_cast<long>(std::ceil(x * double(m_)));
+  Row sum{};
+  bool folded = false;
+  for (RowSet* set : {&rows_, &landings_}) {
+    const long from = std::max(top - set->first, 0L);
+    if (from >= set->size()) continue;
+    for (long k = from; k < set->size(); ++k) {
+      sum.f += set->rows[static_cast<std::size_t>(k)].f;
+      sum.s1 += set->rows[static_cast<std::size_t>(k)].s1;
+      sum.s2 += set->rows[static_cast<std::size_t>(k)].s2;
+    }
+    set->rows.resize(static_cast<std::size_t>(from));
+    if (!set->extents.empty()) set->extents.resize(static_cast<std::size_t>(from));
+    folded = true;
+  }
+  if (folded && sum.f > 0.0) rows_.add(top, sum.f, sum.s1, sum.s2, Extent{});
+}
+
 void CalciumPackets::finish()
 {
   // The top tails (Poisson-like in the number of spikes) fall below 1e-300 within a few dozen units;

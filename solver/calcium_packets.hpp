@@ -83,6 +83,11 @@ public:
   /// Rows and atoms wholly below the floor F hold mass on the floor, whose position no longer
   /// matters: they become one number (keeps the rows to the span of calcium above the floor).
   void drop_below(double F);
+  /// Folds every row at or above x into one packet (its exact mass and moments) in the row of x: for
+  /// x at least one unit above every floor the law will meet (beta T + 1, T the horizon), whose shape
+  /// is never read (only a row cut by a floor has one) and whose calcium enters by its moments only
+  /// (spikes move it up). Atoms are kept. Before `finish`.
+  void fold_above(double x);
   /// Must be called after the last `add*` and before `above`: builds the suffix sums.
   void finish();
 

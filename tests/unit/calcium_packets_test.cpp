@@ -263,3 +263,27 @@ TEST_CASE("CalciumPackets: tilting the atoms moves their mean by the shift asked
   one.add_atom(3, 1.0);
   CHECK(one.tilt_atoms(0.2) == 0.0);
 }
+
+TEST_CASE("CalciumPackets: folding the rows that no floor reaches keeps the law above every floor below them")
+{
+  // mixed_law()'s packets cover [1, 5); those from 3.0 up fold into one packet: above any floor F <= 2
+  // (one unit below), mass and moments of c = x - F are those of the law as it was, to rounding; the
+  // atoms (2.5, 3.5) stay.
+  CalciumPackets law = mixed_law();
+  // (mixed_law() is finished: unfinished copies to fold.)
+  CalciumPackets a(4, 2.5), b(4, 2.5);
+  a.add_scaled(law, 1.0);
+  b.add_scaled(law, 1.0);
+  b.fold_above(3.0);
+  a.finish();
+  b.finish();
+  CHECK(b.rows() < a.rows());
+  CHECK(b.atoms() == a.atoms());
+  for (const double F : {0.0, 0.7, 1.3, 1.9, 2.0}) {
+    const AboveFloor x = a.above(F), y = b.above(F);
+    CAPTURE(F);
+    CHECK(y.mass == doctest::Approx(x.mass).epsilon(1e-14));
+    CHECK(y.c1 == doctest::Approx(x.c1).epsilon(1e-14));
+    CHECK(y.c2 == doctest::Approx(x.c2).epsilon(1e-14));
+  }
+}
