@@ -54,9 +54,10 @@ struct Cell {
   std::shared_ptr<const CalciumPackets> packets;  // linear calcium leak: the law of x = c + beta t (unit mass)
   CellKind kind = CellKind::initial;
   double emitted = 0.0;  // spiking mass since the newborn cell opened: its weight in the newborn's calcium
-  // With reset, a union of cells born at different times holds neurons whose calcium depends on
-  // their potential (each part has its own calcium law), and one law for the union loses that: the
-  // mean calcium of its neurons at potential u is taken as the law's plus
+  // With reset (and the exponential potential leak: lines_), a union of cells born at different times
+  // holds neurons whose calcium depends on their potential (each part has its own calcium law), and
+  // one law for the union loses that: the mean calcium of its neurons at potential u is taken as the
+  // law's plus
   //     offset + slope (u - slope_at)
   // (the calcium line, set by merge_calcium_line; zero for a cell that is not a union). slope_at is a
   // characteristic (it moves with the flow) and slope scales with the flow's contraction, so the line
@@ -270,6 +271,7 @@ public:
     phi_slope_ = largest_phi_slope(c);
     potential_scale_ = phi_search_scale(c);
     if (!exp_c_) unreached_ = P_.beta() * c.time.end + 1.0;
+    lines_ = P_.reset && exp_u_;
     phi_has_corners_ = P_.phi.has_corners();
     if (exp_u_) phi_log_slope_ = largest_phi_log_slope(c);
     else phi_slope_above_ = PhiSlopeAbove(c);
@@ -301,8 +303,7 @@ private:
   /// Without reset, linear calcium: cell n's calcium law at t0 + dt from its step's counters in y.
   void kept_calcium(Cell& cell, const std::vector<double>& y, const Layout& L, std::size_t n, double t0,
                     double dt) const;
-  /// Moves mass `moved` of `from`, whose mean potential is `moved_mean_u`, onto the potential floor.
-  void to_floor(Cell& floor, const Cell& from, double moved, double moved_mean_u = 0.0) const;
+  void to_floor(Cell& floor, const Cell& from, double moved) const;
   void handle_potential_floor(double G);
   bool mergeable(const Cell& x, const Cell& y) const;
   /// Sets the calcium line (Cell::slope) of the union of `x` and `y` into `x` (before the union's
@@ -350,6 +351,13 @@ private:
   // mixture over every cell's rows (cases/memory.toml with phi_max = 10 at the default tolerance:
   // 20.5 s -> 13.3 s, beta = 4: 3.0 s -> 1.9 s; the observables the same to 5e-14).
   double unreached_ = std::numeric_limits<double>::infinity();
+  // Whether unions carry calcium lines (Cell::slope): with reset, under the exponential potential leak.
+  // Under the linear leak the floor u = 0 takes the low end of the unions (and the line's value there)
+  // at every step, and the observables' calcium moments then converged irregularly (memory with a
+  // linear potential leak: var_calcium changed by 3.1e-5, 9.2e-6, 6.8e-6 over levels 3 to 5, against
+  // 2.0e-5, 4.9e-6, 1.2e-6 without lines; tolerance 1e-6 took 6 levels and 40 s, unconverged, against
+  // 5 and 6.5 s).
+  bool lines_ = false;
   static constexpr double negligible_mass = 1e-18;  // of the total (1): see mergeable
   static constexpr double mass_reference = 1e-3;    // of the total: lighter unions may be wider (mergeable)
   static constexpr double union_phi_fraction = 0.25;  // of phi_step: phi's largest change across a union now (mergeable)
@@ -447,21 +455,13 @@ void CharacteristicRun::build_initial_cells()
   }
 }
 
-void CharacteristicRun::to_floor(Cell& floor, const Cell& from, double moved, double moved_mean_u) const
+void CharacteristicRun::to_floor(Cell& floor, const Cell& from, double moved) const
 {
   if (!(moved > 0.0)) return;
   const double total = floor.mass + moved;
-  // The calcium line of `from` (Cell::slope) at the moved mass's mean potential: the floor takes it
-  // as its offset (it has no line of its own: all its mass is at u = 0), so the calcium is kept.
-  const double shift = from.offset + from.slope * (moved_mean_u - from.slope_at);
   if (exp_c_ || !P_.reset) {
-    floor.c1 = (floor.mass * floor.c1 + moved * (from.c1 + shift)) / total;
-    floor.c2 = (floor.mass * floor.c2 + moved * (from.c2 + 2.0 * shift * from.c1 + shift * shift)) / total;
-  }
-  if (!exp_c_ && (shift != 0.0 || floor.offset != 0.0)) {
-    const double above_floor = floor.above(floor_now_).mass * floor.mass, above_from = from.above(floor_now_).mass * moved;
-    if (above_floor + above_from > 0.0)
-      floor.offset = (above_floor * floor.offset + above_from * shift) / (above_floor + above_from);
+    floor.c1 = (floor.mass * floor.c1 + moved * from.c1) / total;
+    floor.c2 = (floor.mass * floor.c2 + moved * from.c2) / total;
   }
   if (!exp_c_) {
     floor.packets = mix_packets(floor, from, floor.mass, moved, res_.rows_per_unit_c, atom_origin_, floor_now_, unreached_);
@@ -842,7 +842,7 @@ void CharacteristicRun::handle_potential_floor(double G)
   for (std::size_t n = 1; n < cells_.size(); ++n) {
     Cell& c = cells_[n];
     if (c.b <= 0.0) {
-      to_floor(cells_[0], c, c.mass, c.moment / c.mass);
+      to_floor(cells_[0], c, c.mass);
       cells_[0].emitted += c.emitted;
       continue;
     }
@@ -857,7 +857,7 @@ void CharacteristicRun::handle_potential_floor(double G)
       const double second =
           c.mass / w * ((0.0 - c.a * c.a * c.a) / 3.0 + g * ((0.0 - c.a * c.a * c.a * c.a) / 4.0 - m * (0.0 - c.a * c.a * c.a) / 3.0));
       const double moved = std::clamp(mass, 0.0, c.mass);
-      to_floor(cells_[0], c, moved, moved > 0.0 ? moment / moved : 0.0);
+      to_floor(cells_[0], c, moved);
       c.mass -= moved;
       c.moment = std::max(c.moment - moment, 0.0);
       c.a = 0.0;
@@ -1173,8 +1173,8 @@ void CharacteristicRun::merge_cells()
     if (kept > 0 && mergeable(cells_[kept - 1], c)) {
       Cell& last = cells_[kept - 1];
       const double total = last.mass + c.mass;
-      if (P_.reset && total > 0.0) merge_calcium_line(last, c);
-      if (!P_.reset && total > 0.0) {
+      if (lines_ && total > 0.0) merge_calcium_line(last, c);
+      if ((exp_c_ || !P_.reset) && !lines_ && total > 0.0) {
         last.c1 = (last.mass * last.c1 + c.mass * c.c1) / total;
         last.c2 = (last.mass * last.c2 + c.mass * c.c2) / total;
       }

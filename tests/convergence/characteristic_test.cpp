@@ -357,23 +357,17 @@ TEST_CASE("characteristic scheme: converged where the linear potential leak brin
   // cells born next to the floor fall back onto it. When they merged there as freely as elsewhere
   // (phi is flat near 0), the mean potential's largest changes over levels 2 to 5 were 8.6e-5,
   // 1.5e-5, 3.4e-6 (with a newborn window of 4 dt: 7.1e-6, 2.3e-5, 1.1e-6). Graded cells give
-  // 3.3e-7, 1.2e-7, 3.9e-8. At that size the sup is set by a jitter from sample to sample while
-  // cells land on the floor, between t = 0.45 and 0.56: with the unions' calcium lines (Cell::slope)
-  // the error elsewhere fell by 3 to 6 times and the largest changes are 5.7e-7, 5.9e-8, 5.4e-8, all
-  // in that jitter; the mean change over the samples, 3.7e-8, 6.6e-9, 2.6e-9 (without the lines
-  // 1.2e-7, 3.5e-8, 9.3e-9), is what converges.
+  // 3.3e-7, 1.2e-7, 3.9e-8. Their orders, 1.5 and 1.6, are not checked: at that size the sup is set by
+  // a jitter from sample to sample while cells land on the floor (present with either window, below
+  // the smooth error with 4 dt), whose mean over the samples converges at orders 1.6 and 1.9.
   const model::Case c = model::read_case(std::filesystem::path(STF_SOURCE_DIR) / "cases" / "leaks_linear_linear.toml",
                                          {"time.end=1"});
-  const std::vector<solver::Solution> levels = test::run_levels(c, 2, 5);
-  const std::vector<double> largest = test::largest_changes(levels, model::ObservableId::mean_potential);
-  const std::vector<double> mean = test::mean_changes(levels, model::ObservableId::mean_potential);
-  for (std::size_t l = 1; l < largest.size(); ++l) {
-    MESSAGE(fmt::format("mean potential: largest change {:.3e} then {:.3e}; mean change {:.3e} then {:.3e}",
-                        largest[l - 1], largest[l], mean[l - 1], mean[l]));
-    CHECK(largest[l] < 1e-6);
-    CHECK(mean[l] < 0.5 * mean[l - 1]);
+  const std::vector<double> changes = observable_changes(c, 2, 5, model::ObservableId::mean_potential);
+  for (std::size_t l = 1; l < changes.size(); ++l) {
+    MESSAGE(fmt::format("mean potential: largest change {:.3e} then {:.3e}", changes[l - 1], changes[l]));
+    CHECK(changes[l] < 1e-6);
+    CHECK(changes[l] < 0.5 * changes[l - 1]);
   }
-  CHECK(largest.back() < 1e-7);
 }
 
 TEST_CASE("characteristic scheme: a population driven far above its potential scale keeps few cells, at second order")

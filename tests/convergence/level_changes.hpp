@@ -37,20 +37,4 @@ inline std::vector<double> largest_changes(const std::vector<solver::Solution>& 
   return changes;
 }
 
-/// The mean over the sample times of the change of observable `id` from each of `levels` to the next.
-inline std::vector<double> mean_changes(const std::vector<solver::Solution>& levels, model::ObservableId id)
-{
-  const auto k = static_cast<std::size_t>(id);
-  std::vector<double> changes;
-  for (std::size_t l = 1; l < levels.size(); ++l) {
-    REQUIRE(levels[l].observables.size() == levels[l - 1].observables.size());
-    REQUIRE(!levels[l].observables.empty());
-    double sum = 0.0;
-    for (std::size_t s = 0; s < levels[l].observables.size(); ++s)
-      sum += std::fabs(levels[l].observables[s].values[k] - levels[l - 1].observables[s].values[k]);
-    changes.push_back(sum / double(levels[l].observables.size()));
-  }
-  return changes;
-}
-
 }  // namespace stf::test
