@@ -581,7 +581,7 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
     // S.moment / km hold its law's calcium moved by `shift`.
     double shift = 0.0, slope = 0.0;
     if (km > 0.0 && (cell.slope != 0.0 || cell.offset != 0.0)) {
-      const double at = exp_u_ ? e * cell.slope_at + G : cell.slope_at + G;
+      const double at = e * cell.slope_at + G;  // (e = 1 under the linear leak)
       slope = cell.slope * inv_e * eb;
       shift = cell.offset * eb + slope * (S.moment / km - at);
     }
@@ -770,7 +770,7 @@ void CharacteristicRun::advance(double t0, double dt, double G)
     if (c.slope != 0.0) {
       // The calcium line moves with the flow: the potentials of its neurons by u -> e u + G, their
       // calcium by c -> e^{-beta dt} c (exponential leak; the linear leak moves the law, not the line).
-      c.slope_at = exp_u_ ? e * c.slope_at + G : c.slope_at + G;
+      c.slope_at = e * c.slope_at + G;  // (e = 1 under the linear leak)
       c.slope *= eb / e;
     }
     if (!P_.reset && !exp_c_) {
@@ -1173,8 +1173,9 @@ void CharacteristicRun::merge_cells()
     if (kept > 0 && mergeable(cells_[kept - 1], c)) {
       Cell& last = cells_[kept - 1];
       const double total = last.mass + c.mass;
-      if (lines_ && total > 0.0) merge_calcium_line(last, c);
-      if ((exp_c_ || !P_.reset) && !lines_ && total > 0.0) {
+      if (lines_ && total > 0.0) {
+        merge_calcium_line(last, c);
+      } else if ((exp_c_ || !P_.reset) && total > 0.0) {
         last.c1 = (last.mass * last.c1 + c.mass * c.c1) / total;
         last.c2 = (last.mass * last.c2 + c.mass * c.c2) / total;
       }
@@ -1287,12 +1288,11 @@ model::Observables CharacteristicRun::observables(double t, double* total_mass) 
   model::ObservableAccumulator acc(P_.w0, P_.w1);
   std::array<double, 7> s{};
   double total = 0.0, compensation = 0.0;
-  // A cell's calcium line (Cell::slope): `above` is the part of its law that it moves; `spread`, whether
-  // its calcium law lacks the spread that the line explains (exponential leak: merge_calcium_line took
-  // it out of c2; linear leak: the law is the parts' mixture, which holds it).
+  // A cell's calcium line (Cell::slope): `above` is the part of its law that it moves. Under the
+  // exponential calcium leak the law lacks the spread the line explains (merge_calcium_line took it out
+  // of c2); under the linear leak the law is the parts' mixture, which holds it.
   struct Line {
     double offset = 0.0, slope = 0.0, at = 0.0, above = 0.0;
-    bool spread = false;
   };
   // (The newborn spikes from its linear density alone, as in rhs: `corrected` false.)
   auto add = [&](double a, double b, double M, double P, double second, double c1, double c2, bool corrected = true,
@@ -1306,7 +1306,7 @@ model::Observables CharacteristicRun::observables(double t, double* total_mass) 
       if (S.rate > 0.0 && line.above > 0.0)
         spiking_shift = std::max(line.offset + line.slope * (S.moment / S.rate - line.at), -c1 / line.above);
       shift = line.offset + line.slope * (mean_u - line.at);
-      shift_square = shift * shift + (line.spread ? line.slope * line.slope * var_u : 0.0);
+      shift_square = shift * shift + (exp_c_ ? line.slope * line.slope * var_u : 0.0);
     }
     s[0] += M;
     s[1] += S.rate;
@@ -1321,10 +1321,10 @@ model::Observables CharacteristicRun::observables(double t, double* total_mass) 
   };
   for (const Cell& c : cells_) {
     if (exp_c_) {
-      add(c.a, c.b, c.mass, c.moment, c.second, c.c1, c.c2, true, {c.offset, c.slope, c.slope_at, 1.0, true});
+      add(c.a, c.b, c.mass, c.moment, c.second, c.c1, c.c2, true, {c.offset, c.slope, c.slope_at, 1.0});
     } else {
       const AboveFloor& A = c.above(F);
-      add(c.a, c.b, c.mass, c.moment, c.second, A.c1, A.c2, true, {c.offset, c.slope, c.slope_at, A.mass, false});
+      add(c.a, c.b, c.mass, c.moment, c.second, A.c1, A.c2, true, {c.offset, c.slope, c.slope_at, A.mass});
     }
   }
   if (P_.reset && newborn_.mass != 0.0) {
