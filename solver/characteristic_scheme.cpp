@@ -315,9 +315,9 @@ private:
   void merge_calcium_line(Cell& x, const Cell& y) const;
   void merge_cells();
   /// The slope Cov(u, c) / Var(u) of the newborn cell's calcium line from its mass M, its integrals of
-  /// u, u^2, c (x under the linear calcium leak) and u c, in any frame u = e xi + G; 0 where the
-  /// cell is narrower than 1e-6 of the potential scale (its variance is rounding) or light.
-  double newborn_line_slope(double M, double P, double S, double C1, double cross, double width) const;
+  /// u, u^2, c, c^2 (x, x^2 under the linear calcium leak) and u c, in any frame u = e xi + G; 0 where
+  /// the cell is narrower than 1e-6 of the potential scale (its variance is rounding) or light.
+  double newborn_line_slope(double M, double P, double S, double C1, double C2, double cross, double width) const;
   model::Observables observables(double t, double* total_mass) const;
 
   double position(double u0, double e, double G) const noexcept
@@ -653,7 +653,7 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
     if (M > 0.0) {
       new_mean_xi = y[L.newborn + 1] / M;
       if (newborn_lines_)
-        new_slope = newborn_line_slope(M, y[L.newborn + 1], y[L.second + L.K], C1, y[L.cross],
+        new_slope = newborn_line_slope(M, y[L.newborn + 1], y[L.second + L.K], C1, y[L.newborn + 3], y[L.cross],
                                        std::fabs(b_new - P_.u_reset) * inv_e);
       // Its neurons that spike hold the calcium of its line at their potentials.
       spiking_c = R0 * C1 / M + new_slope * (R1 - new_mean_xi * R0);
@@ -674,8 +674,12 @@ void CharacteristicRun::rhs(double t, double tau, double input, const std::vecto
     // in C1; in C2 (c + 1)^2 - c^2 = 2 c + 1 each.
     // Its integral of xi c: what enters at xi_reset (the others' spikes; its own, with c + 1), less what
     // its own spikes take away (phi xi c rho along its line), and under the exponential leak c decays.
-    const double spiking_xi_c = M > 0.0 ? R1 * C1 / M + new_slope * (R2 - new_mean_xi * R1) : 0.0;
-    dy[L.cross] = xi_reset * (n1 + spiking_c + k_M) - spiking_xi_c - (exp_c_ ? beta * y[L.cross] : 0.0);
+    if (newborn_lines_) {
+      const double spiking_xi_c = M > 0.0 ? R1 * C1 / M + new_slope * (R2 - new_mean_xi * R1) : 0.0;
+      dy[L.cross] = xi_reset * (n1 + spiking_c + k_M) - spiking_xi_c - (exp_c_ ? beta * y[L.cross] : 0.0);
+    } else {
+      dy[L.cross] = 0.0;
+    }
     if (exp_c_) {
       dy[L.newborn + 2] = n1 + k_M - beta * C1;
       dy[L.newborn + 3] = n2 + 2.0 * spiking_c + k_M - 2.0 * beta * C2;
@@ -1060,7 +1064,8 @@ void CharacteristicRun::close_newborn(double t)
     const double mean_u = cell.moment / cell.mass;
     const double var_u = std::max(cell.second / cell.mass - mean_u * mean_u, 0.0);
     if (newborn_lines_) {
-      cell.slope = newborn_line_slope(cell.mass, cell.moment, cell.second, newborn_.C1, newborn_.cross, cell.b - cell.a);
+      cell.slope = newborn_line_slope(cell.mass, cell.moment, cell.second, newborn_.C1, newborn_.C2, newborn_.cross,
+                                      cell.b - cell.a);
       cell.slope_at = mean_u;
     }
     if (exp_c_) {
@@ -1240,6 +1245,22 @@ void CharacteristicRun::merge_cells()
   cells_.resize(kept);
 }
 
+/// The newborn cell's calcium line regresses its calcium on its potential, slope = Cov(u, c) / Var(u).
+/// By Cauchy-Schwarz, Cov^2 <= Var(u) Var(c): the line explains at most the calcium's variance, which
+/// bounds the slope by sqrt(Var(c) / Var(u)); the bound holds for exact moments and only clips rounding
+/// (the moments are differences of integrals that the Runge-Kutta stages carry separately), and it keeps
+/// the variance that the close leaves to the cell's law (c2 less slope^2 Var(u)) non-negative.
+double CharacteristicRun::newborn_line_slope(double M, double P, double S, double C1, double C2, double cross,
+                                             double width) const
+{
+  if (!(M >= negligible_mass) || !(width > 1e-6 * potential_scale_)) return 0.0;
+  const double mean_u = P / M, var_u = S / M - mean_u * mean_u;
+  if (!(var_u > 1e-12 * width * width)) return 0.0;
+  const double mean_c = C1 / M, var_c = std::max(C2 / M - mean_c * mean_c, 0.0);
+  const double bound = std::sqrt(var_c / var_u);
+  return std::clamp((cross / M - mean_u * mean_c) / var_u, -bound, bound);
+}
+
 /// The union of two cells holds each part's calcium law where that part's neurons are: the union's
 /// law (their mixture) with the calcium line that regresses the calcium on the potential (Cell::slope):
 ///     slope = Cov(u, c) / Var(u),
@@ -1248,13 +1269,6 @@ void CharacteristicRun::merge_cells()
 /// it, where the neighbours' calcium differs (cells born at different times) and phi is steep, the
 /// union's drive misses w1 times the integral of (phi(u) - its mean) (c - its mean): on
 /// cases/memory.toml with u_reset = 1 the exit times of levels 0 to 3 converged at order 1.2 to 1.4.
-double CharacteristicRun::newborn_line_slope(double M, double P, double S, double C1, double cross, double width) const
-{
-  if (!(M >= negligible_mass) || !(width > 1e-6 * potential_scale_)) return 0.0;
-  const double mean_u = P / M, var_u = S / M - mean_u * mean_u;
-  if (!(var_u > 1e-12 * width * width)) return 0.0;
-  return (cross / M - mean_u * C1 / M) / var_u;
-}
 
 void CharacteristicRun::merge_calcium_line(Cell& x, const Cell& y) const
 {
@@ -1382,7 +1396,7 @@ model::Observables CharacteristicRun::observables(double t, double* total_mass) 
     // Its calcium line (as in rhs), through its mean potential.
     Line line;
     if (newborn_lines_) {
-      line.slope = newborn_line_slope(M, newborn_.moment, newborn_.second, newborn_.C1, newborn_.cross,
+      line.slope = newborn_line_slope(M, newborn_.moment, newborn_.second, newborn_.C1, newborn_.C2, newborn_.cross,
                                       std::fabs(newborn_.b - P_.u_reset));
       line.at = newborn_.moment / M;
       line.above = 1.0;
