@@ -70,14 +70,18 @@ int main(int argc, char** argv)
       std::string worst = "-";
       if (!obs.empty())
         for (std::size_t k = 0; k + 1 < model::observable_count; ++k) {
-          double diff_k = 0.0, scale = 0.0;
+          double diff_k = 0.0, scale = 0.0, at = NAN;
           for (std::size_t s = 0; s < sol.observables.size() && s < obs.back().size(); ++s) {
-            diff_k = std::max(diff_k, std::fabs(sol.observables[s].values[k] - obs.back()[s].values[k]));
+            const double change = std::fabs(sol.observables[s].values[k] - obs.back()[s].values[k]);
+            if (change > diff_k) {
+              diff_k = change;
+              at = sol.times[s];
+            }
             scale = std::max(scale, std::fabs(obs.back()[s].values[k]));
           }
           if (scale > 0.0 && diff_k / scale > obs_diff) {
             obs_diff = diff_k / scale;
-            worst = std::string(model::observable_names()[k]);
+            worst = fmt::format("{} at t = {:.3g}", model::observable_names()[k], at);
           }
         }
       std::string watched_text;
