@@ -24,7 +24,7 @@ namespace {
 /// difference leaves after one more level at the nominal order: an apparent order above the nominal
 /// one is not trusted to shrink the estimate, for it may be a cancellation in the last difference
 /// (on cases/leaks_linear_linear.toml, before the cells next to the potential floor were graded
-/// (characteristic_scheme.cpp, mergeable), the mean potential changed by 2.3e-5 and then by 1.0e-6 while
+/// (characteristic_merge.cpp, mergeable), the mean potential changed by 2.3e-5 and then by 1.0e-6 while
 /// the error of the finest was 1.7e-6). On a sequence at the nominal order the two terms agree.
 ///
 /// An order more than 10 % above the nominal one is a sign of such a cancellation: the effective

@@ -1,0 +1,50 @@
+// Bounds on how fast phi changes (MODEL.md §1), which the characteristic scheme's merge rules use to
+// keep phi's change across a cell within phi_step wherever the flow takes it
+// (characteristic_merge.cpp).
+#pragma once
+
+#include <algorithm>
+#include <cmath>
+#include <cstddef>
+#include <limits>
+#include <vector>
+
+#include "model/case.hpp"
+
+namespace stf::solver::characteristic {
+
+/// Where the slopes of phi are looked for: the largest of the initial potential (its Dirac or its
+/// 1e-3 upper quantile), u_reset and phi's theta.
+double phi_search_scale(const model::Case& c);
+
+/// The largest slope of phi over [0, 4 x phi_search_scale] (from differences on a fine grid).
+double largest_phi_slope(const model::Case& c);
+
+/// The largest logarithmic slope u phi'(u) of phi over u > 0 (from differences on a logarithmic
+/// grid from 1e-6 to 1e6 times the case's potential scale; very large if phi grows without bound).
+/// Under the exponential potential leak, u -> e^{-alpha t} u + G with G >= 0 (I, w0 and w1 are
+/// non-negative), so a cell [a, b] with a > 0 keeps b / a or shrinks it, and phi changes across it by
+/// at most log(b / a) times this slope, wherever the flow takes it.
+double largest_phi_log_slope(const model::Case& c);
+
+/// Linear potential leak: the largest slope of phi on [u, infinity), from differences on a
+/// logarithmic grid of potentials from 1e-6 to 1e6 times the case's potential scale (their suffix
+/// maxima); below the grid, the largest slope near the scale (largest_phi_slope) as well.
+class PhiSlopeAbove {
+public:
+  PhiSlopeAbove() = default;
+  explicit PhiSlopeAbove(const model::Case& c);
+  double operator()(double u) const noexcept
+  {
+    if (sup_.empty()) return std::numeric_limits<double>::infinity();
+    if (!(u > start_)) return below_;
+    const auto i = std::min(static_cast<std::size_t>((std::log(u) - first_) / step_), sup_.size() - 1);
+    return std::isfinite(sup_[i]) ? sup_[i] : std::numeric_limits<double>::infinity();
+  }
+
+private:
+  double first_ = 0.0, step_ = 1.0, start_ = 0.0, below_ = std::numeric_limits<double>::infinity();
+  std::vector<double> sup_;
+};
+
+}  // namespace stf::solver::characteristic
