@@ -204,7 +204,13 @@ AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, dou
   // disagreement on the region's boundary: not converged.
   const bool all_exit = fine.exit_time && mid.exit_time && (!coarse || coarse->exit_time);
   const bool none_exit = !fine.exit_time && !mid.exit_time;
-  if (all_exit) {
+  const bool exit_at_start =
+      all_exit && *fine.exit_time == 0.0 && *mid.exit_time == 0.0 && (!coarse || *coarse->exit_time == 0.0);
+  if (exit_at_start) {
+    // Every level finds the initial state outside the region: the exit time is 0, exactly (an error
+    // relative to it could never be met, and the refinement ran into its budget).
+    r.exit_time_error = 0.0;
+  } else if (all_exit) {
     const double d_fine = std::fabs(*fine.exit_time - *mid.exit_time);
     const double d_coarse = coarse ? std::fabs(*mid.exit_time - *coarse->exit_time) : 0.0;
     const double d_older = older && older->exit_time ? std::fabs(*coarse->exit_time - *older->exit_time) : -1.0;

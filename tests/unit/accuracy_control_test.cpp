@@ -212,3 +212,25 @@ TEST_CASE("an observable that no level changes is not more certain than its roun
   CHECK(r.observable_error[m] == doctest::Approx(3e-11).epsilon(1e-12).scale(0.0));
   CHECK(r.converged);  // far below the tolerance
 }
+
+TEST_CASE("an exit at t = 0 on every level (the initial state outside the region) is exact, and converges")
+{
+  // The rate starts below the region's bound 0.5 and crosses it before the next sample: its path's
+  // error would move a crossing there, but the exit happened at the start, where nothing moves it.
+  auto levels = levels_with_errors({1e-9, 2.5e-10, 6.25e-11});
+  for (auto& s : levels) {
+    s.exit_time = 0.0;
+    s.observables[0][model::ObservableId::rate] -= 0.6;
+  }
+  model::MemoryRegion region;
+  region.thresholds.push_back({model::ObservableId::rate, 0.5, std::nullopt});
+  std::vector<const solver::Solution*> view;
+  for (const auto& s : levels) view.push_back(&s);
+  const auto r = solver::estimate_accuracy(view, 1e-4, 2.0, region, 1.25);
+  REQUIRE(r.exit_time_error.has_value());
+  CHECK(*r.exit_time_error == 0.0);
+  CHECK(r.converged);
+  // A coarse level that found a later exit: the levels disagree, so the exit time is not known to be 0.
+  levels[0].exit_time = 1e-3;
+  CHECK_FALSE(solver::estimate_accuracy(view, 1e-4, 2.0, region, 1.25).converged);
+}
