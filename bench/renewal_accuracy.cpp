@@ -5,6 +5,7 @@
 // times) the bench prints the error, the run's own estimate, their ratio (below 1: the estimate
 // brackets the error), the oracle's own error estimate and the wall times.
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cmath>
 #include <cstdlib>
@@ -18,6 +19,7 @@
 #include "bench/usage.hpp"
 #include "model/case_reader.hpp"
 #include "model/renewal_oracle.hpp"
+#include "solver/characteristic_scheme.hpp"
 #include "solver/solve.hpp"
 
 namespace {
@@ -26,12 +28,14 @@ constexpr const char* usage =
     "renewal_accuracy: the characteristic scheme against the renewal oracle (w1 = 0, any rate function) on\n"
     "variants of cases/memory.toml: error, the run's own estimate, their ratio (below 1: the estimate brackets\n"
     "the error), the oracle's estimated error and the wall times.\n\n"
-    "usage: renewal_accuracy [--variant \"KEY=VALUE ...\" ...] [--tolerance T] [--horizon H] [--only K]\n\n"
+    "usage: renewal_accuracy [--variant \"KEY=VALUE ...\" ...] [--tolerance T] [--horizon H] [--only K] [--levels L]\n\n"
     "  --variant \"K=V ...\"  overrides of cases/memory.toml (after the common ones: w1 = 0, a constant input)\n"
     "                       instead of the built-in variants; repeatable\n"
     "  --tolerance T        the tolerance checked (default: the case's default, 1e-4)\n"
     "  --horizon H          time.end of every variant (default 8; the oracle's work grows as H^2)\n"
     "  --only K             the K-th variant alone (1-based)\n"
+    "  --levels L           instead of a run to the tolerance, levels 0 to L-1 of the scheme each against the\n"
+    "                       oracle: each observable's error (sup over time), where it is largest, and its order\n"
     "  -h, --help           this text\n";
 
 /// Common to every variant: calcium out of the drive, a constant input keeping the network active.
@@ -62,13 +66,40 @@ double seconds_since(std::chrono::steady_clock::time_point start)
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+/// Levels 0 to levels-1 of the characteristic scheme against the oracle, observable by observable.
+void print_levels(const stf::model::Case& c, const stf::model::RenewalOracle& oracle, long levels, const std::string& name)
+{
+  using namespace stf;
+  fmt::print("{}\n", name);
+  std::array<double, model::observable_count> previous{};
+  for (int level = 0; level < levels; ++level) {
+    const auto start = std::chrono::steady_clock::now();
+    const auto sol = solver::solve_characteristic_level(c, solver::characteristic_resolution(c, level), {});
+    fmt::print("  level {} ({} cells, {:.2f} s):", level, sol.cells, seconds_since(start));
+    for (std::size_t k = 0; k < model::observable_count; ++k) {
+      if (std::isnan(oracle.error().values[k]) || static_cast<model::ObservableId>(k) == model::ObservableId::mass)
+        continue;
+      double error = 0.0, at = 0.0;
+      for (std::size_t s = 0; s < std::min(sol.observables.size(), oracle.values().size()); ++s) {
+        const double e = std::fabs(sol.observables[s].values[k] - oracle.values()[s].values[k]);
+        if (e > error) error = e, at = oracle.times()[s];
+      }
+      fmt::print(" {} {:.2e} (t {:.2f}, order {:.2f})", model::observable_names()[k], error, at,
+                 level > 0 ? std::log2(previous[k] / error) : std::nan(""));
+      previous[k] = error;
+    }
+    fmt::print("\n");
+    std::fflush(stdout);
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv)
 {
   if (stf::bench::asked_for_help(argc, argv, usage)) return 0;
   double tolerance = 0.0, horizon = 8.0;
-  long only = 0;
+  long only = 0, levels = 0;
   std::vector<std::vector<std::string>> asked;
   for (int i = 1; i < argc; ++i) {
     const std::string arg = argv[i];
@@ -89,10 +120,10 @@ int main(int argc, char** argv)
         return 2;
       }
       (arg == "--tolerance" ? tolerance : horizon) = v;
-    } else if (arg == "--only") {
-      only = stf::bench::positive_integer(value);
-      if (only == 0) {
-        fmt::print(stderr, "renewal_accuracy: --only takes a positive whole number\n");
+    } else if (arg == "--only" || arg == "--levels") {
+      (arg == "--only" ? only : levels) = stf::bench::positive_integer(value);
+      if (stf::bench::positive_integer(value) == 0) {
+        fmt::print(stderr, "renewal_accuracy: {} takes a positive whole number\n", arg);
         return 2;
       }
     } else {
@@ -120,6 +151,10 @@ int main(int argc, char** argv)
       auto start = std::chrono::steady_clock::now();
       const model::RenewalOracle oracle(c);
       const double oracle_seconds = seconds_since(start);
+      if (levels > 0) {
+        print_levels(c, oracle, levels, joined(runs[v]));
+        continue;
+      }
       start = std::chrono::steady_clock::now();
       const auto run = solver::solve(c, {}, MPI_COMM_NULL);
       const double run_seconds = seconds_since(start);

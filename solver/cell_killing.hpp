@@ -25,6 +25,43 @@ struct CellSpiking {
   double second = 0.0;       // integral of u^2 phi rho
 };
 
+/// Whether the cell [a, a + w] gets the exact integrals of a power rate: phi = lambda0 + gamma u^kappa
+/// with kappa not a whole number below 4 (else the Gauss rule is exact for a linear density, or
+/// nearly), on a cell not far from u = 0 relative to its width. There u^kappa is not smooth at the
+/// scale of the cell, and the Gauss rule errs by a fixed fraction of the integral (1.1 % for sqrt on
+/// [0, w]); the cell that the reset fills at u_reset = 0 then made the scheme first-and-a-half order
+/// (phi = 1.5 u^0.5 against the renewal oracle: the rate's error 1.8e-5, 6.3e-6, 2.2e-6, 7.9e-7 at
+/// levels 0 to 3, at t = 0.01). Farther out (w < a / 100) the Gauss rule errs by less than
+/// (w / a)^4 / 4000 relative, and the closed form would lose digits to cancellation.
+inline bool power_near_zero(const model::RateFunction& phi, double a, double w) noexcept
+{
+  return phi.kind == model::RateKind::power && phi.gamma > 0.0 && 100.0 * w > a &&
+         !(phi.kappa == std::floor(phi.kappa) && phi.kappa < 4.0);
+}
+
+/// The exact integrals of phi rho, u phi rho and u^2 phi rho over [a, b] for phi = lambda0 + gamma
+/// u^kappa and the linear density rho = M / w (1 + g (u - m)), g = 12 d / w^2: with
+/// J_j = (b^(kappa+j+1) - a^(kappa+j+1)) / (kappa + j + 1) and I_j the same for kappa = 0,
+///     integral of u^j phi rho = M / w [(1 - g m) (lambda0 I_j + gamma J_j) + g (lambda0 I_(j+1) + gamma J_(j+1))].
+inline CellSpiking power_spiking(const model::RateFunction& phi, double a, double b, double M, double d)
+{
+  const double w = b - a, m = 0.5 * (a + b), g = 12.0 * d / (w * w), k = phi.kappa;
+  const double A = a > 0.0 ? std::pow(a, k) : 0.0, B = std::pow(b, k);
+  double I[4], J[4];
+  double ap = a, bp = b;          // a^(j+1), b^(j+1)
+  double Ap = A * a, Bp = B * b;  // a^(kappa+j+1), b^(kappa+j+1)
+  for (int j = 0; j < 4; ++j) {
+    I[j] = (bp - ap) / double(j + 1);
+    J[j] = (Bp - Ap) / (k + double(j + 1));
+    ap *= a, bp *= b, Ap *= a, Bp *= b;
+  }
+  const double c0 = M / w * (1.0 - g * m), c1 = M / w * g;
+  auto integral = [&](int j) {
+    return c0 * (phi.lambda0 * I[j] + phi.gamma * J[j]) + c1 * (phi.lambda0 * I[j + 1] + phi.gamma * J[j + 1]);
+  };
+  return {integral(0), integral(1), integral(2)};
+}
+
 /// `S`, the cell's integral of u^2 (carried by the scheme), corrects the smooth rule where it differs
 /// from the linear density's (below); NaN: no correction.
 inline CellSpiking cell_spiking(const model::RateFunction& phi, double a, double b, double M, double P,
@@ -71,8 +108,10 @@ inline CellSpiking cell_spiking(const model::RateFunction& phi, double a, double
   const double u_lo = m - h, u_hi = m + h;
   const double phi_lo = phi(u_lo), phi_hi = phi(u_hi);
   const double f_lo = phi_lo * (1.0 - tilt), f_hi = phi_hi * (1.0 + tilt);
-  CellSpiking s{0.5 * M * (f_lo + f_hi), 0.5 * M * (u_lo * f_lo + u_hi * f_hi),
-                0.5 * M * (u_lo * u_lo * f_lo + u_hi * u_hi * f_hi)};
+  CellSpiking s = power_near_zero(phi, a, w)
+                      ? power_spiking(phi, a, b, M, d)
+                      : CellSpiking{0.5 * M * (f_lo + f_hi), 0.5 * M * (u_lo * f_lo + u_hi * f_hi),
+                                    0.5 * M * (u_lo * u_lo * f_lo + u_hi * u_hi * f_hi)};
   // The cell's content need not be its linear density: a union of two cells (merged where phi
   // changes little across it) holds what they held, often narrower or wider than the union's
   // density. Its carried integral of u^2 says by how much: with excess E = S - (that of the density),

@@ -50,6 +50,8 @@ public:
     phi_has_corners_ = P_.phi.has_corners();
     if (exp_u_) phi_log_slope_ = largest_phi_log_slope(c);
     else phi_slope_above_ = PhiSlopeAbove(c);
+    phi_change_shrinks_ = exp_u_ && ((P_.phi.kind == model::RateKind::power && P_.phi.kappa <= 1.0) ||
+                                     P_.phi.kind == model::RateKind::linear);
     build_initial_cells();
   }
 
@@ -148,6 +150,9 @@ private:
   bool phi_has_corners_ = false;   // threshold_linear: steps end where a point cell crosses a corner (to_corner)
   double phi_log_slope_ = std::numeric_limits<double>::infinity();  // exponential leak: largest_phi_log_slope
   PhiSlopeAbove phi_slope_above_;  // linear leak
+  // Under the exponential leak, phi = lambda0 + gamma u^kappa with kappa <= 1: phi's change across a
+  // cell never grows (mergeable).
+  bool phi_change_shrinks_ = false;
   double merge_time_ = 0.0;        // when merge_cells runs (the horizon left bounds how far cells come down)
   std::vector<double> y0_, k1_, k2_, k3_, k4_, y_;  // scratch of step(), kept to spare allocations
   long steps_ = 0, max_cells_ = 0, cell_steps_ = 0;

@@ -70,7 +70,7 @@ TEST_CASE("renewal oracle: rates of every kind to the requested tolerance, the e
       // phi = 1.5 sqrt(u): infinite slope at u_reset = 0, where every cell is born.
       {{"model.phi={kind=\"power\",gamma=1.5,kappa=0.5}", "model.w0=0.5", "model.I=1.0", "initial.U.at=0.5",
         "model.leak_C.law=\"exponential\"", "model.leak_C.beta=0.9"},
-       false},
+       true},
       {{"model.phi={kind=\"sigmoid\",phi_max=4.0,theta=1.5,s=0.3}", "model.w0=0.8", "model.u_reset=0.3"}, true},
       {{"model.phi={kind=\"linear\",lambda0=0.2,gamma=1.0}", "model.w0=0.3"}, true},
       {{"model.phi.kappa=1", "model.w0=1.0", "model.leak_U.alpha=2"}, false},

@@ -157,3 +157,38 @@ TEST_CASE("cell_spiking: moments that no mass on the cell can have leave its rat
   CHECK(wide.rate >= M * phi(a));
   CHECK(wide.rate <= M * phi(b));
 }
+
+TEST_CASE("cell_spiking: exact for a power rate with a fractional exponent on cells near u = 0")
+{
+  // phi = 0.3 + 1.5 u^kappa; the integrals written out with the substitution u = a + w y^2, which
+  // makes the integrand smooth at u = 0 (where a = 0), by composite Simpson on 4000 pieces.
+  for (const double kappa : {0.5, 0.25, 1.5, 2.5}) {
+    model::RateFunction phi;
+    phi.kind = model::RateKind::power;
+    phi.lambda0 = 0.3;
+    phi.gamma = 1.5;
+    phi.kappa = kappa;
+    for (const auto& [a, b] : {std::pair{0.0, 0.01}, std::pair{0.0, 2.0}, std::pair{0.05, 0.2}, std::pair{1.0, 1.5}}) {
+      const double M = 0.7, P = M * (0.5 * (a + b) + 0.1 * (b - a));  // a tilted density
+      const auto rho = linear_density(a, b, M, P);
+      auto integral = [&](int power) {
+        const int n = 4000;
+        const double w = b - a;
+        double sum = 0.0;
+        for (int i = 0; i <= n; ++i) {
+          const double y = double(i) / n, u = a + w * y * y;
+          const double f = std::pow(u, power) * phi(u) * rho(u) * 2.0 * w * y;
+          sum += f * (i == 0 || i == n ? 1.0 : (i % 2 == 1 ? 4.0 : 2.0));
+        }
+        return sum / (3.0 * n);
+      };
+      const auto s = solver::cell_spiking(phi, a, b, M, P);
+      CAPTURE(kappa);
+      CAPTURE(a);
+      CAPTURE(b);
+      CHECK(s.rate == doctest::Approx(integral(0)).epsilon(1e-11));
+      CHECK(s.moment == doctest::Approx(integral(1)).epsilon(1e-11));
+      CHECK(s.second == doctest::Approx(integral(2)).epsilon(1e-11));
+    }
+  }
+}
