@@ -67,7 +67,8 @@ double CharacteristicRun::max_rate() const
 }
 
 /// The longest step from t: dt, the stability of the killing (k_max dt <= 1/2), and a newborn cell
-/// across which phi changes by at most phi_step (its far end moves at most that displacement). Moving
+/// across which phi changes by at most phi_step (its far end moves at most that displacement). Not
+/// for a power rate with kappa < 1 (newborn_phi_bound_). Moving
 /// up, the newborn may grow wider than H in a step: it closes at the step's end and is cut into cells
 /// no wider than H (add_newborn_cells). Bounding the step by H instead made it a fraction of dt where
 /// the drive is strong (cases/memory.toml with beta = 3: p near 300, 43570 steps at level 2 instead of
@@ -84,7 +85,7 @@ double CharacteristicRun::step_bound(double t) const
   if (!(std::fabs(v) > 0.0) || (!exp_u_ && u <= 0.0 && v < 0.0)) return dt;
   const double direction = v > 0.0 ? 1.0 : -1.0, base = P_.phi(u);
   double d = v > 0.0 ? v * dt : std::min(res_.cell_width, u);
-  if (std::fabs(P_.phi(std::max(u + direction * d, 0.0)) - base) > res_.phi_step) {
+  if (newborn_phi_bound_ && std::fabs(P_.phi(std::max(u + direction * d, 0.0)) - base) > res_.phi_step) {
     double lo = 0.0, hi = d;  // phi is monotone: bisect for the displacement
     for (int i = 0; i < 40; ++i) {
       const double mid = 0.5 * (lo + hi);
