@@ -30,15 +30,16 @@ model::Case variant(const std::vector<std::string>& overrides)
   return model::read_case(std::filesystem::path(STF_SOURCE_DIR) / "cases" / "memory.toml", all);
 }
 
-/// Solves `c` at `tolerance` and checks every observable the oracle computes against it; `bracket`
-/// also asks the run's estimate to bound the error it makes.
-void check_against_oracle(model::Case c, const model::RenewalOracle& oracle, double tolerance, bool bracket)
+/// Solves `c` at `tolerance` and checks every observable the oracle computes against it: the run
+/// converged and is within the tolerance (`converge`), and its estimate bounds its error (`bracket`).
+void check_against_oracle(model::Case c, const model::RenewalOracle& oracle, double tolerance, bool bracket,
+                          bool converge = true)
 {
   c.solver.tolerance = tolerance;
   const solver::Solution run = solver::solve(c, {}, MPI_COMM_SELF);
   REQUIRE(run.accuracy.has_value());
   const solver::AccuracyReport& acc = *run.accuracy;
-  CHECK(acc.converged);
+  if (converge) CHECK(acc.converged);
   REQUIRE(run.observables.size() == oracle.values().size());
   for (std::size_t k = 0; k < model::observable_count; ++k) {
     const double oracle_error = oracle.error().values[k];
@@ -53,7 +54,7 @@ void check_against_oracle(model::Case c, const model::RenewalOracle& oracle, dou
     fmt::print("  tolerance {:.0e} {:15s} error {:.2e} estimate {:.2e} (oracle +- {:.1e}), {} levels\n", tolerance,
                model::observable_names()[k], error, estimate, oracle_error, acc.levels.size());
     CHECK(oracle_error < 0.01 * tolerance * scale);
-    CHECK(error <= tolerance * scale);
+    if (converge) CHECK(error <= tolerance * scale);
     if (bracket) CHECK(error <= estimate + oracle_error);
   }
 }
@@ -97,4 +98,14 @@ TEST_CASE("renewal oracle: a threshold-linear rate (corners in phi) to the reque
   const model::Case c = variant({"model.phi={kind=\"threshold_linear\",gamma=2.0,theta=0.5,phi_max=6.0}", "model.w0=0.5"});
   const model::RenewalOracle oracle(c);
   check_against_oracle(c, oracle, 1e-4, false);
+}
+
+TEST_CASE("renewal oracle: the MUSCL scheme's estimates bracket its error")
+{
+  // Three levels of its mesh (within the wall budget: a MUSCL level costs eight times the previous
+  // one) do not reach 1e-3 here, so only the error bars are asked, over a horizon of 2.
+  model::Case c = variant({"model.phi={kind=\"sigmoid\",phi_max=4.0,theta=1.5,s=0.3}", "model.w0=0.8",
+                           "model.u_reset=0.3", "solver.scheme=\"muscl\"", "time.end=2", "report.times=[1.0]"});
+  const model::RenewalOracle oracle(c);
+  check_against_oracle(c, oracle, 1e-3, true, false);
 }
