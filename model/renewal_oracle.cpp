@@ -52,7 +52,7 @@ std::vector<Row> solve_on_grid(const Case& c, long steps_per_sample)
   const ModelParameters& P = c.model;
   const double sample = c.time.sample, h = sample / double(steps_per_sample);
   const long samples = std::lround(c.time.end / sample), steps = samples * steps_per_sample;
-  const double I = P.input.base(), w0 = P.w0, u_reset = P.u_reset;
+  const double w0 = P.w0, u_reset = P.u_reset;
   const double decay_u = std::exp(-P.alpha() * h), decay_c = std::exp(-P.beta() * h);
   const bool calcium_closed = P.leak_C.kind == LeakKind::exponential;
   const double phi_reset = P.phi(u_reset);
@@ -90,11 +90,15 @@ std::vector<Row> solve_on_grid(const Case& c, long steps_per_sample)
     // int e^{-alpha (t_k - tau)} (I + w0 r(tau)) dtau, which depends on the new rate r_k itself when
     // w0 > 0: two fixed-point passes from a linear extrapolation (each pass gains a factor O(h)).
     const double r_prev = rate[k - 1];
+    // The input is constant over the step (its changes lie on sample times: why_not), and its part of
+    // G is exact: I (1 - e^{-alpha h}) / alpha.
+    const double I = P.input.value((double(step) - 0.5) * h);
+    const double input_part = P.alpha() > 0.0 ? I * (1.0 - decay_u) / P.alpha() : I * h;
     double r_new = k >= 2 ? 2.0 * r_prev - rate[k - 2] : r_prev;
     Cohort initial_next{};
     const int passes = w0 > 0.0 || has_corners ? 2 : 1;
     for (int pass = 0; pass < passes; ++pass) {
-      const double G = 0.5 * h * (decay_u * (I + w0 * r_prev) + I + w0 * std::max(r_new, 0.0));
+      const double G = input_part + 0.5 * h * w0 * (decay_u * r_prev + std::max(r_new, 0.0));
       auto advance = [&](const Cohort& a) {
         const double u = decay_u * a.u + G, f = P.phi(u);
         return Cohort{u, f, a.H + 0.5 * h * (a.phi + f) + corner_correction(P.phi, a.u, u, 1.0, 1.0, h)};
@@ -136,11 +140,14 @@ std::string RenewalOracle::why_not(const Case& c)
   if (P.w1 != 0.0) return "calcium enters the drive (w1 > 0)";
   if (!P.reset) return "reset = false";
   if (P.leak_U.kind != LeakKind::exponential && P.alpha() != 0.0) return "the potential leak is linear with alpha > 0";
-  if (!P.input.pulses().empty()) return "the input has pulses";
   if (!c.initial.U.is_dirac()) return "the initial potential is not a Dirac";
-  const double samples = c.time.end / c.time.sample;
-  if (!(c.time.sample > 0.0) || std::fabs(samples - std::round(samples)) > 1e-9 * samples)
-    return "the sample interval does not divide the horizon";
+  auto on_sample_grid = [&](double t) {
+    const double n = t / c.time.sample;
+    return c.time.sample > 0.0 && std::fabs(n - std::round(n)) <= 1e-9 * std::max(n, 1.0);
+  };
+  if (!on_sample_grid(c.time.end)) return "the sample interval does not divide the horizon";
+  for (const InputPulse& p : P.input.pulses())
+    if (!on_sample_grid(p.start) || !on_sample_grid(p.end)) return "an input pulse starts or ends between sample times";
   return {};
 }
 

@@ -13,8 +13,8 @@ namespace stf::model {
 
 /// With w1 = 0 the drive is p(t) = w0 r(t), r(t) = <phi(U)> the population rate, and the potential
 /// of a neuron depends only on the time s of its last spike (or, before its first, on its initial
-/// potential u0). Under the exponential potential leak and a constant input I:
-///   u(t; s) = u_reset e^{-alpha (t - s)} + int_s^t e^{-alpha (t - tau)} (I + w0 r(tau)) dtau,
+/// potential u0). Under the exponential potential leak and an input I(t):
+///   u(t; s) = u_reset e^{-alpha (t - s)} + int_s^t e^{-alpha (t - tau)} (I(tau) + w0 r(tau)) dtau,
 /// the neurons that last spiked at s are still silent at t with probability
 ///   S(t; s) = exp(-int_s^t phi(u(tau; s)) dtau),
 /// and the rate solves the nonlinear Volterra equation (the refractory-density picture)
@@ -34,8 +34,8 @@ public:
   explicit RenewalOracle(const Case& c, int levels = 4, long base_steps_per_unit = 200);
 
   /// Empty when the oracle applies: w1 = 0, reset on, an exponential potential leak (or a linear one
-  /// with alpha = 0, the same flow), an input without pulses, a Dirac initial potential, and sample
-  /// times that divide the horizon. Otherwise the first condition that fails, in words.
+  /// with alpha = 0, the same flow), a Dirac initial potential, and sample times that divide the
+  /// horizon, on which the input's pulses start and end. Otherwise the first condition that fails.
   static std::string why_not(const Case& c);
 
   /// The case's sample times and the observables there. var_calcium is NaN (calcium's second moment

@@ -74,6 +74,10 @@ TEST_CASE("renewal oracle: rates of every kind to the requested tolerance, the e
        true},
       {{"model.phi={kind=\"sigmoid\",phi_max=4.0,theta=1.5,s=0.3}", "model.w0=0.8", "model.u_reset=0.3"}, true},
       {{"model.phi={kind=\"linear\",lambda0=0.2,gamma=1.0}", "model.w0=0.3"}, true},
+      // An input pulse (the steps land on its ends; the oracle integrates the input exactly).
+      {{"model.phi={kind=\"sigmoid\",phi_max=4.0,theta=1.5,s=0.3}", "model.w0=0.8", "model.u_reset=0.3",
+        "model.I={base=0.5,pulses=[{start=1.0,end=2.0,amplitude=1.5}]}"},
+       false},
       {{"model.phi.kappa=1", "model.w0=1.0", "model.leak_U.alpha=2"}, false},
       {{"model.phi={kind=\"power\",lambda0=0.1,gamma=1.0,kappa=2.0}", "model.w0=0.2", "model.leak_U.alpha=2"}, false},
   };

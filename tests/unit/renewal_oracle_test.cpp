@@ -75,6 +75,11 @@ TEST_CASE("renewal oracle: refuses what the renewal picture does not cover, nami
   c.initial.U.kind = MarginalKind::normal;
   CHECK(RenewalOracle::why_not(c) == "the initial potential is not a Dirac");
   c = constant_rate_case();
+  c.model.input = InputSchedule(0.4, {InputPulse{1.0, 2.0, 0.5}});
+  CHECK(RenewalOracle::why_not(c).empty());
+  c.model.input = InputSchedule(0.4, {InputPulse{1.0, 2.05, 0.5}});
+  CHECK(RenewalOracle::why_not(c) == "an input pulse starts or ends between sample times");
+  c = constant_rate_case();
   c.time.sample = 0.07;
   CHECK(RenewalOracle::why_not(c) == "the sample interval does not divide the horizon");
 }
