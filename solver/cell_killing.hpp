@@ -25,41 +25,86 @@ struct CellSpiking {
   double second = 0.0;       // integral of u^2 phi rho
 };
 
-/// Whether the cell [a, a + w] gets the exact integrals of a power rate: phi = lambda0 + gamma u^kappa
-/// with kappa not a whole number below 4 (else the Gauss rule is exact for a linear density, or
-/// nearly), on a cell not far from u = 0 relative to its width. There u^kappa is not smooth at the
-/// scale of the cell, and the Gauss rule errs by a fixed fraction of the integral (1.1 % for sqrt on
-/// [0, w]); the cell that the reset fills at u_reset = 0 then made the scheme first-and-a-half order
-/// (phi = 1.5 u^0.5 against the renewal oracle: the rate's error 1.8e-5, 6.3e-6, 2.2e-6, 7.9e-7 at
-/// levels 0 to 3, at t = 0.01). Farther out (w < a / 100) the Gauss rule errs by less than
-/// (w / a)^4 / 4000 relative, and the closed form would lose digits to cancellation.
+/// Whether the cell [a, a + w] gets the exact integrals of a rate with a fractional power of u at 0:
+/// a power rate phi = lambda0 + gamma u^kappa, or a Hill rate with kappa < 1 on a cell below theta (a
+/// series in (u / theta)^kappa, hill_spiking), on a cell not far from u = 0 relative to its width.
+/// There u^kappa is not smooth at the scale of the cell, and the Gauss rule errs by a fixed fraction
+/// of the integral (1.1 % for sqrt on [0, w]); the cell that the reset fills at u_reset = 0 then made
+/// the scheme first-and-a-half order (phi = 1.5 u^0.5 against the renewal oracle: the rate's error
+/// 1.8e-5, 6.3e-6, 2.2e-6, 7.9e-7 at levels 0 to 3, at t = 0.01). Farther out (w < a / 100) the Gauss
+/// rule errs by less than (w / a)^4 / 4000 relative, and the closed form would lose digits to
+/// cancellation. (Whole exponents below 4 need none: the Gauss rule is exact for a linear density,
+/// or nearly; a Hill rate with kappa >= 1 has no infinite slope at 0.)
 inline bool power_near_zero(const model::RateFunction& phi, double a, double w) noexcept
 {
-  return phi.kind == model::RateKind::power && phi.gamma > 0.0 && 100.0 * w > a &&
-         !(phi.kappa == std::floor(phi.kappa) && phi.kappa < 4.0);
+  if (!(100.0 * w > a)) return false;
+  if (phi.kind == model::RateKind::power)
+    return phi.gamma > 0.0 && !(phi.kappa == std::floor(phi.kappa) && phi.kappa < 4.0);
+  return phi.kind == model::RateKind::hill && phi.kappa < 1.0 && phi.theta > 0.0 && a + w <= phi.theta;
+}
+
+/// The integrals over [a, b] of u^(beta + j) rho(u), j = 0, 1, 2, for the linear density
+/// rho = c0 + c1 u (u >= 0): with J_j = (b^(beta+j+1) - a^(beta+j+1)) / (beta + j + 1),
+///     integral of u^(beta + j) rho = c0 J_j + c1 J_(j+1).
+/// `a_beta`, `b_beta`: a^beta and b^beta (the callers have them).
+inline void add_power_moments(double beta, double a, double b, double a_beta, double b_beta, double c0, double c1,
+                              double factor, CellSpiking& s)
+{
+  double J[4];
+  double Ap = a_beta * a, Bp = b_beta * b;  // a^(beta+j+1), b^(beta+j+1)
+  for (int j = 0; j < 4; ++j) {
+    J[j] = (Bp - Ap) / (beta + double(j + 1));
+    Ap *= a, Bp *= b;
+  }
+  s.rate += factor * (c0 * J[0] + c1 * J[1]);
+  s.moment += factor * (c0 * J[1] + c1 * J[2]);
+  s.second += factor * (c0 * J[2] + c1 * J[3]);
 }
 
 /// The exact integrals of phi rho, u phi rho and u^2 phi rho over [a, b] for phi = lambda0 + gamma
-/// u^kappa and the linear density rho = M / w (1 + g (u - m)), g = 12 d / w^2: with
-/// J_j = (b^(kappa+j+1) - a^(kappa+j+1)) / (kappa + j + 1) and I_j the same for kappa = 0,
-///     integral of u^j phi rho = M / w [(1 - g m) (lambda0 I_j + gamma J_j) + g (lambda0 I_(j+1) + gamma J_(j+1))].
+/// u^kappa and the linear density rho = M / w (1 + g (u - m)), g = 12 d / w^2 = c0 + c1 u.
 inline CellSpiking power_spiking(const model::RateFunction& phi, double a, double b, double M, double d)
 {
   const double w = b - a, m = 0.5 * (a + b), g = 12.0 * d / (w * w), k = phi.kappa;
-  const double A = a > 0.0 ? std::pow(a, k) : 0.0, B = std::pow(b, k);
-  double I[4], J[4];
-  double ap = a, bp = b;          // a^(j+1), b^(j+1)
-  double Ap = A * a, Bp = B * b;  // a^(kappa+j+1), b^(kappa+j+1)
-  for (int j = 0; j < 4; ++j) {
-    I[j] = (bp - ap) / double(j + 1);
-    J[j] = (Bp - Ap) / (k + double(j + 1));
-    ap *= a, bp *= b, Ap *= a, Bp *= b;
-  }
   const double c0 = M / w * (1.0 - g * m), c1 = M / w * g;
-  auto integral = [&](int j) {
-    return c0 * (phi.lambda0 * I[j] + phi.gamma * J[j]) + c1 * (phi.lambda0 * I[j + 1] + phi.gamma * J[j + 1]);
-  };
-  return {integral(0), integral(1), integral(2)};
+  CellSpiking s;
+  add_power_moments(0.0, a, b, 1.0, 1.0, c0, c1, phi.lambda0, s);
+  add_power_moments(k, a, b, a > 0.0 ? std::pow(a, k) : 0.0, std::pow(b, k), c0, c1, phi.gamma, s);
+  return s;
+}
+
+/// The same for a Hill rate, phi = lambda0 + phi_max x / (1 + x), x = (u / theta)^kappa, kappa < 1,
+/// on a cell below theta (x <= 1), by the identity
+///     x / (1 + x) = sum_{i=1..n} (-1)^(i+1) x^i + (-1)^n x^(n+1) / (1 + x):
+/// the powers exactly (add_power_moments), the remainder, of order u^((n+1) kappa) with
+/// (n + 1) kappa >= 4, by the two-point Gauss rule, which errs on it as on a smooth function. Every
+/// term is at most 1 in size (x <= 1): no cancellation beyond n roundings.
+inline CellSpiking hill_spiking(const model::RateFunction& phi, double a, double b, double M, double d)
+{
+  constexpr double sqrt3 = 1.7320508075688772935;
+  const double w = b - a, m = 0.5 * (a + b), g = 12.0 * d / (w * w), k = phi.kappa;
+  const double c0 = M / w * (1.0 - g * m), c1 = M / w * g;
+  CellSpiking s;
+  add_power_moments(0.0, a, b, 1.0, 1.0, c0, c1, phi.lambda0, s);
+  const int n = static_cast<int>(std::ceil(4.0 / k)) - 1;
+  const double scale = std::pow(phi.theta, -k);  // x = scale u^kappa
+  const double A = a > 0.0 ? std::pow(a, k) : 0.0, B = std::pow(b, k);
+  double Ai = 1.0, Bi = 1.0, coefficient = phi.phi_max;  // a^(i kappa), b^(i kappa), phi_max (-1)^(i+1) scale^i
+  for (int i = 1; i <= n; ++i) {
+    Ai *= A, Bi *= B, coefficient *= scale;
+    add_power_moments(double(i) * k, a, b, Ai, Bi, c0, c1, coefficient, s);
+    coefficient = -coefficient;
+  }
+  // The remainder phi_max (-1)^n x^(n+1) / (1 + x) at the Gauss points, against rho.
+  const double h = w * (0.5 / sqrt3), sign = n % 2 == 0 ? 1.0 : -1.0;
+  for (const double u : {m - h, m + h}) {
+    const double x = scale * std::pow(u, k);
+    const double f = sign * phi.phi_max * std::pow(x, double(n + 1)) / (1.0 + x) * (c0 + c1 * u) * 0.5 * w;
+    s.rate += f;
+    s.moment += u * f;
+    s.second += u * u * f;
+  }
+  return s;
 }
 
 /// `S`, the cell's integral of u^2 (carried by the scheme), corrects the smooth rule where it differs
@@ -109,7 +154,7 @@ inline CellSpiking cell_spiking(const model::RateFunction& phi, double a, double
   const double phi_lo = phi(u_lo), phi_hi = phi(u_hi);
   const double f_lo = phi_lo * (1.0 - tilt), f_hi = phi_hi * (1.0 + tilt);
   CellSpiking s = power_near_zero(phi, a, w)
-                      ? power_spiking(phi, a, b, M, d)
+                      ? (phi.kind == model::RateKind::hill ? hill_spiking(phi, a, b, M, d) : power_spiking(phi, a, b, M, d))
                       : CellSpiking{0.5 * M * (f_lo + f_hi), 0.5 * M * (u_lo * f_lo + u_hi * f_hi),
                                     0.5 * M * (u_lo * u_lo * f_lo + u_hi * u_hi * f_hi)};
   // The cell's content need not be its linear density: a union of two cells (merged where phi

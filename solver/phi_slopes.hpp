@@ -27,6 +27,19 @@ double largest_phi_slope(const model::Case& c);
 /// at most log(b / a) times this slope, wherever the flow takes it.
 double largest_phi_log_slope(const model::Case& c);
 
+/// Exponential potential leak, a Hill rate with kappa <= 1: the largest change of phi across
+/// [s lo + G, s hi + G] over 0 < s <= 1 and G >= 0, i.e. across the cell [lo, hi] wherever the flow
+/// takes it. phi = lambda0 + phi_max x / (1 + x), x = (u / theta)^kappa, is then concave, so G only
+/// lowers the change, and g(s) = phi(s hi) - phi(s lo) has g'(s) = (h(s hi) - h(s lo)) / s with
+/// h(u) = u phi'(u) = kappa phi_max x / (1 + x)^2, symmetric and log-concave in log x about u = theta:
+/// g rises until s lo and s hi straddle theta evenly, s* = theta / sqrt(lo hi), and falls after. The
+/// largest value is g(min(1, s*)) (lo = 0: s* = 1).
+inline double hill_largest_change_under_flow(const model::RateFunction& phi, double lo, double hi) noexcept
+{
+  const double s = lo > 0.0 ? std::min(1.0, phi.theta / std::sqrt(lo * hi)) : 1.0;
+  return phi(s * hi) - phi(s * lo);
+}
+
 /// Linear potential leak: the largest slope of phi on [u, infinity), from differences on a
 /// logarithmic grid of potentials from 1e-6 to 1e6 times the case's potential scale (their suffix
 /// maxima); below the grid, the largest slope near the scale (largest_phi_slope) as well.

@@ -79,6 +79,8 @@ TEST_CASE("renewal oracle: rates of every kind to the requested tolerance, the e
         "model.I={base=0.5,pulses=[{start=1.0,end=2.0,amplitude=1.5}]}"},
        false},
       {{"model.phi.kappa=1", "model.w0=1.0", "model.leak_U.alpha=2"}, false},
+      // A Hill rate with kappa < 1: infinite slope at 0, its cells there integrated by a series.
+      {{"model.phi.kappa=0.5", "model.w0=1.0"}, false},
       {{"model.phi={kind=\"power\",lambda0=0.1,gamma=1.0,kappa=2.0}", "model.w0=0.2", "model.leak_U.alpha=2"}, false},
   };
   for (const Variant& v : variants) {
