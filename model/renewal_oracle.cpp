@@ -151,6 +151,28 @@ std::string RenewalOracle::why_not(const Case& c)
   return {};
 }
 
+std::vector<double> RenewalOracle::error_exponents(const Case& c)
+{
+  const RateFunction& phi = c.model.phi;
+  const double k = phi.kappa;
+  const bool power_root = phi.kind == RateKind::power && phi.gamma > 0.0;
+  const bool hill_root = phi.kind == RateKind::hill && phi.phi_max > 0.0;
+  if (!(c.model.u_reset == 0.0 && (power_root || hill_root) && k > 0.0 && k != std::floor(k))) return {1.5, 2.0, 2.5};
+  // phi(u(a)) for a cohort of age a: powers a^(j kappa) times smooth functions (j = 1 for a power
+  // rate; every j for a Hill rate, x / (1 + x) = x - x^2 + ...); with the smooth part, the trapezoid
+  // rule's error terms h^(1 + j kappa + i), and h^2, h^4, ...
+  std::vector<double> p{2.0, 4.0};
+  for (int j = 1; j <= (hill_root ? 8 : 1); ++j)
+    for (int i = 0; i < 3; ++i) {
+      const double q = 1.0 + double(j) * k + double(i);
+      if (std::fabs(q - std::round(q)) > 1e-12) p.push_back(q);  // whole exponents: the smooth part's
+    }
+  std::sort(p.begin(), p.end());
+  p.erase(std::unique(p.begin(), p.end(), [](double x, double y) { return std::fabs(x - y) < 1e-12; }), p.end());
+  p.resize(3);
+  return p;
+}
+
 RenewalOracle::RenewalOracle(const Case& c, int levels, long base_steps_per_unit)
 {
   if (const std::string reason = why_not(c); !reason.empty())
@@ -162,7 +184,7 @@ RenewalOracle::RenewalOracle(const Case& c, int levels, long base_steps_per_unit
   std::vector<std::vector<Row>> column;
   for (int level = 0; level < levels; ++level) column.push_back(solve_on_grid(c, base << level));
   std::vector<Row> before_last = column.back();
-  for (const double p : {1.5, 2.0, 2.5}) {
+  for (const double p : error_exponents(c)) {
     if (column.size() < 2) break;
     const double f = std::exp2(p);
     before_last = column.back();

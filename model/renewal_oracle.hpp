@@ -24,10 +24,13 @@ namespace stf::model {
 ///
 /// Solved by cohorts born at every step of a uniform grid (the trapezoid rule in s and in tau; the
 /// drive at the new step found by two fixed-point passes), on `levels` grids each halving the step,
-/// then Richardson-extrapolated over the error terms h^{3/2}, h^2 and h^{5/2}: the trapezoid rule's
-/// error where phi rises like a square root at u_reset (Navot's expansion of the Euler-Maclaurin
-/// formula); for a smooth phi those terms are absent and eliminating them does no harm. The error
-/// estimate is the change made by the last elimination. The work is O((end / h)^2) at the finest step.
+/// then Richardson-extrapolated over the first three error terms of the trapezoid rule
+/// (error_exponents): where phi rises like u^kappa at u_reset = 0 (a power or Hill rate with a
+/// fractional kappa) a cohort's phi grows like its age^kappa, and Navot's expansion of the
+/// Euler-Maclaurin formula has terms h^(1 + kappa), h^2, h^(2 + kappa) (and h^(1 + j kappa) for the
+/// powers x^j of a Hill rate); h^{3/2}, h^2, h^{5/2} otherwise (the square root's, absent for a smooth
+/// phi, where eliminating them does no harm). The error estimate is the change made by the last
+/// elimination. The work is O((end / h)^2) at the finest step.
 class RenewalOracle {
 public:
   /// Throws std::invalid_argument naming the reason unless `why_not(c)` is empty.
@@ -37,6 +40,9 @@ public:
   /// with alpha = 0, the same flow), a Dirac initial potential, and sample times that divide the
   /// horizon, on which the input's pulses start and end. Otherwise the first condition that fails.
   static std::string why_not(const Case& c);
+
+  /// The exponents p of the error terms h^p eliminated, in increasing order (three).
+  static std::vector<double> error_exponents(const Case& c);
 
   /// The case's sample times and the observables there. var_calcium is NaN (calcium's second moment
   /// depends on more than the time of the last spike), and so is mean_calcium under the linear
