@@ -54,6 +54,8 @@ const std::vector<std::vector<std::string>> variants = {
     {"model.phi={kind=\"linear\",lambda0=0.2,gamma=1.0}", "model.w0=0.3"},
     {"model.phi={kind=\"threshold_linear\",gamma=2.0,theta=0.5,phi_max=6.0}", "model.w0=0.5"},
     {"model.phi.kappa=1", "model.w0=1.0", "model.leak_U.alpha=2"},
+    {"model.phi.kappa=0.5", "model.w0=1.0"},  // Hill with an infinite slope at u_reset = 0
+    {"model.phi={kind=\"hill\",phi_max=4.0,theta=0.8,kappa=0.3}", "model.w0=0.6"},
     {"model.phi={kind=\"power\",lambda0=0.1,gamma=1.0,kappa=2.0}", "model.w0=0.2", "model.leak_U.alpha=2"},
 };
 
