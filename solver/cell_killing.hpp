@@ -35,7 +35,7 @@ struct CellSpiking {
 /// rule errs by less than (w / a)^4 / 4000 relative, and the closed form would lose digits to
 /// cancellation. (Whole exponents below 4 need none: the Gauss rule is exact for a linear density,
 /// or nearly; a Hill rate with kappa >= 1 has no infinite slope at 0.)
-inline bool power_near_zero(const model::RateFunction& phi, double a, double w) noexcept
+inline bool root_near_zero(const model::RateFunction& phi, double a, double w) noexcept
 {
   if (!(100.0 * w > a)) return false;
   if (phi.kind == model::RateKind::power)
@@ -153,7 +153,7 @@ inline CellSpiking cell_spiking(const model::RateFunction& phi, double a, double
   const double u_lo = m - h, u_hi = m + h;
   const double phi_lo = phi(u_lo), phi_hi = phi(u_hi);
   const double f_lo = phi_lo * (1.0 - tilt), f_hi = phi_hi * (1.0 + tilt);
-  CellSpiking s = power_near_zero(phi, a, w)
+  CellSpiking s = root_near_zero(phi, a, w)
                       ? (phi.kind == model::RateKind::hill ? hill_spiking(phi, a, b, M, d) : power_spiking(phi, a, b, M, d))
                       : CellSpiking{0.5 * M * (f_lo + f_hi), 0.5 * M * (u_lo * f_lo + u_hi * f_hi),
                                     0.5 * M * (u_lo * u_lo * f_lo + u_hi * u_hi * f_hi)};

@@ -84,17 +84,11 @@ bool CharacteristicRun::mergeable(const Cell& x, const Cell& y) const
   const double mass = x.mass + y.mass;
   if (width > 0.0 && mass > 0.0 && std::fabs((x.moment + y.moment) / mass - 0.5 * (lo + hi)) > width / 6.0) return false;
   if (width * phi_slope_ < phi_step) return true;
-  // Under the exponential leak the flow maps u to s u + G with s = e^{-alpha t} <= 1 and G >= 0. For
-  // phi = lambda0 + gamma u^kappa with kappa <= 1, concave and homogeneous of degree kappa,
-  //     phi(s b + G) - phi(s a + G) <= phi(s b) - phi(s a) = s^kappa (phi(b) - phi(a)) <= phi(b) - phi(a):
-  // the bound on phi's change across the union now holds wherever the flow takes it. (Its log slope
-  // u phi'(u) = kappa gamma u^kappa is unbounded, so the rule below never let such cells merge:
-  // phi = 1.5 u^0.5 on cases/memory.toml kept 6499 cells at level 3.)
-  // A Hill rate with kappa <= 1: the bound wherever the flow takes the union, in closed form. (The
-  // log-slope rule below kept the cells near u = 0 from merging: phi = 5 u^0.5 / (1 + u^0.5),
-  // self-excited, held 328 cells at level 3.)
-  if (hill_concave_) return hill_largest_change_under_flow(P_.phi, lo, hi) < phi_step;
-  if (exp_u_) return phi_change_shrinks_ || (lo > 0.0 && std::log(hi / lo) * phi_log_slope_ < phi_step);
+  // Under the exponential leak the flow maps u to s u + G with s = e^{-alpha t} <= 1 and G >= 0: for
+  // the concave rates of largest_change_under_flow the bound on phi's change holds wherever the flow
+  // takes the union; for the others, through phi's largest log slope.
+  if (change_bound_known_) return largest_change_under_flow(P_.phi, lo, hi) < phi_step;
+  if (exp_u_) return lo > 0.0 && std::log(hi / lo) * phi_log_slope_ < phi_step;
   return width * phi_slope_above_(lowest) < phi_step;
 }
 

@@ -50,9 +50,7 @@ public:
     phi_has_corners_ = P_.phi.has_corners();
     if (exp_u_) phi_log_slope_ = largest_phi_log_slope(c);
     else phi_slope_above_ = PhiSlopeAbove(c);
-    phi_change_shrinks_ = exp_u_ && ((P_.phi.kind == model::RateKind::power && P_.phi.kappa <= 1.0) ||
-                                     P_.phi.kind == model::RateKind::linear);
-    hill_concave_ = exp_u_ && P_.phi.kind == model::RateKind::hill && P_.phi.kappa <= 1.0 && P_.phi.theta > 0.0;
+    change_bound_known_ = exp_u_ && change_under_flow_known(P_.phi);
     newborn_phi_bound_ = !((P_.phi.kind == model::RateKind::power || P_.phi.kind == model::RateKind::hill) &&
                            P_.phi.kappa < 1.0);
     build_initial_cells();
@@ -153,12 +151,9 @@ private:
   bool phi_has_corners_ = false;   // threshold_linear: steps end where a point cell crosses a corner (to_corner)
   double phi_log_slope_ = std::numeric_limits<double>::infinity();  // exponential leak: largest_phi_log_slope
   PhiSlopeAbove phi_slope_above_;  // linear leak
-  // Under the exponential leak, phi = lambda0 + gamma u^kappa with kappa <= 1: phi's change across a
-  // cell never grows (mergeable).
-  bool phi_change_shrinks_ = false;
-  // Under the exponential leak, a Hill rate with kappa <= 1: phi's largest change across a cell
-  // wherever the flow takes it is known in closed form (mergeable).
-  bool hill_concave_ = false;
+  // Under the exponential leak, phi's largest change across a cell wherever the flow takes it is
+  // known (largest_change_under_flow; mergeable).
+  bool change_bound_known_ = false;
   // Whether the step keeps phi's change across the newborn within phi_step (step_bound). Where phi
   // rises like u^kappa, kappa < 1, from u_reset = 0, that makes the step O(phi_step^(1/kappa)): the
   // steps x4 per level for sqrt, 180143 at level 4 of cases/memory.toml with phi = 1.5 u^0.5 (78 s).

@@ -101,7 +101,7 @@ TEST_CASE("a linear rate has slope gamma everywhere")
   for (const double u : {0.0, 0.1, 2.0, 1e4}) CHECK(above(u) == doctest::Approx(3.0).epsilon(1e-7));
 }
 
-TEST_CASE("hill_largest_change_under_flow: no shift and scaling of a cell changes a concave Hill rate across it more")
+TEST_CASE("largest_change_under_flow: no shift and scaling of a cell changes a concave Hill rate across it more")
 {
   // Against a brute-force search over the flow's maps u -> s u + G (s on a fine logarithmic grid,
   // G >= 0 a few values): the closed form is never exceeded, and the search comes within 1e-6 of it.
@@ -114,7 +114,7 @@ TEST_CASE("hill_largest_change_under_flow: no shift and scaling of a cell change
     phi.kappa = kappa;
     for (const auto& [lo, hi] : {std::pair{0.0, 0.01}, std::pair{0.0, 3.0}, std::pair{0.2, 0.3},
                                  std::pair{2.0, 2.5}, std::pair{40.0, 90.0}, std::pair{1e-4, 20.0}}) {
-      const double bound = hill_largest_change_under_flow(phi, lo, hi);
+      const double bound = largest_change_under_flow(phi, lo, hi);
       double largest = 0.0;
       for (int i = 0; i <= 200000; ++i) {
         const double s = std::exp(-20.0 * double(i) / 200000.0);
