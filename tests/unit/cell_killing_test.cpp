@@ -135,27 +135,56 @@ TEST_CASE("cell_spiking: a cell's carried second moment corrects its rate, exact
   CHECK(own.moment == doctest::Approx(without.moment).epsilon(1e-14));
 }
 
-TEST_CASE("cell_spiking: moments that no mass on the cell can have leave its rate uncorrected")
+TEST_CASE("cell_spiking: moments that no mass on the cell can have are held to the nearest that can")
 {
   // A light cell that spiked for long (cases/leaks_exponential_exponential.toml with kappa = 2): on
-  // [7.34, 7.78] with mass 1.9e-8, mean 4.74 and variance 21. Corrected, it spiked faster than phi(b)
-  // allows, its mass turned negative and the run stopped on the total mass.
+  // [7.34, 7.78] with mass 1.9e-8, mean 4.74 and variance 21. Corrected with those moments, it spiked
+  // faster than phi(b) allows, its mass turned negative and the run stopped on the total mass. Held
+  // to mass on the cell, the mean is at a and the variance 0: it spikes as a point at a.
   model::RateFunction phi;
   phi.kind = model::RateKind::hill;
   phi.phi_max = 5.0;
   phi.theta = 1.0;
   phi.kappa = 2.0;
   const double a = 7.34, b = 7.78, M = 1.9e-8, P = M * 4.74, S = M * (21.0 + 4.74 * 4.74);
-  const solver::CellSpiking plain = solver::cell_spiking(phi, a, b, M, P);
   const solver::CellSpiking s = solver::cell_spiking(phi, a, b, M, P, S);
-  CHECK(s.rate == plain.rate);
+  CHECK(s.rate >= M * phi(a));
   CHECK(s.rate <= M * phi(b));
+  // To the third-order term of phi about the cell's middle, (w / 2)^3 |phi'''| / 6 = 1.7e-6 of phi(a)
+  // here (a relative bound: doctest's Approx would compare these 1e-7 sizes to 1 in absolute terms).
+  CHECK(std::fabs(s.rate - M * phi(a)) < 1e-5 * M * phi(a));
   // A second moment beyond what mass on [a, b] with its mean can hold is taken at that bound: the
   // rate stays within phi's range on the cell.
   const double mean = 7.5;
   const solver::CellSpiking wide = solver::cell_spiking(phi, a, b, M, M * mean, M * (mean * mean + 100.0));
   CHECK(wide.rate >= M * phi(a));
   CHECK(wide.rate <= M * phi(b));
+}
+
+TEST_CASE("cell_spiking: a mean beyond what the linear density can hold is corrected too, continuously")
+{
+  // Mass 0.6 uniform on [0.7, 1.5] in the cell [0.7, 2.3]: mean 1.1, below m - w / 6 = 1.233, where
+  // the density is the triangle of mean 1.233. With phi = 0.3 + 1.5 u^2 the rate is 0.3 M + 1.5 S
+  // exactly, and the correction by the mean's and the second moment's differences gives it.
+  const model::RateFunction phi = quadratic_rate();
+  const double a = 0.7, b = 2.3, M = 0.6, mean = 1.1, S = M * (mean * mean + 0.8 * 0.8 / 12.0);
+  const solver::CellSpiking plain = solver::cell_spiking(phi, a, b, M, M * mean);
+  const solver::CellSpiking held = solver::cell_spiking(phi, a, b, M, M * mean, S);
+  CHECK(std::fabs(plain.rate - (0.3 * M + 1.5 * S)) > 1e-2 * plain.rate);
+  CHECK(held.rate == doctest::Approx(0.3 * M + 1.5 * S).epsilon(1e-13));
+  // The killing moves a cell's mean across m - w / 6 (cases/memory.toml with kappa = 2: 0.43 of the
+  // mass on [0, 0.02] at the quiet state, narrower than its density). The rate must not jump there:
+  // it jumped by 18 % when the correction held only inside.
+  model::RateFunction hill;
+  hill.kind = model::RateKind::hill;
+  hill.phi_max = 5.0;
+  hill.theta = 1.0;
+  hill.kappa = 2.0;
+  const double lo = 0.0, hi = 0.02, mass = 0.43, S_cell = 3.53e-5 / 0.4291 * mass, edge = (0.5 - 1.0 / 6.0) * hi;
+  const double inside = solver::cell_spiking(hill, lo, hi, mass, mass * edge * (1.0 + 1e-9), S_cell).rate;
+  const double outside = solver::cell_spiking(hill, lo, hi, mass, mass * edge * (1.0 - 1e-9), S_cell).rate;
+  CHECK(std::fabs(inside - outside) < 1e-7 * inside);
+  CHECK(std::fabs(inside - solver::cell_spiking(hill, lo, hi, mass, mass * edge * (1.0 + 1e-9)).rate) > 0.05 * inside);
 }
 
 TEST_CASE("cell_spiking: exact for a power rate with a fractional exponent on cells near u = 0")
