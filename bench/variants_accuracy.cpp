@@ -57,6 +57,13 @@ std::string joined(const std::vector<std::string>& v)
   return s;
 }
 
+/// Error over estimate: 0 where both are 0 (exact), infinite where only the estimate is.
+double ratio_of(double error, double estimate)
+{
+  if (estimate > 0.0) return error / estimate;
+  return error > 0.0 ? std::numeric_limits<double>::infinity() : 0.0;
+}
+
 double number_or_exit(const char* text, const char* name)
 {
   char* end = nullptr;
@@ -148,9 +155,11 @@ int main(int argc, char** argv)
                  ref.accuracy->converged ? "" : " (not converged: " + ref.accuracy->stop_reason + ")");
       if (run.exit_time && ref.exit_time && acc.exit_time_error) {
         const double error = std::fabs(*run.exit_time - *ref.exit_time), estimate = *acc.exit_time_error;
-        worst_ratio = std::max(worst_ratio, error / estimate);
+        // A stimulus too weak to enter the region exits at t = 0 in both: error and estimate are 0.
+        const double ratio = ratio_of(error, estimate);
+        worst_ratio = std::max(worst_ratio, ratio);
         fmt::print("  {:15s} error {:.2e} estimate {:.2e} ratio {:.2f} relative error {:.1e} (reference +- {:.1e}){}\n",
-                   "exit time", error, estimate, error / estimate, error / *ref.exit_time,
+                   "exit time", error, estimate, ratio, *ref.exit_time > 0.0 ? error / *ref.exit_time : error,
                    ref.accuracy->exit_time_error.value_or(std::numeric_limits<double>::quiet_NaN()),
                    acc.exit_time_extrapolated ? " extrapolated" : "");
       } else {
@@ -164,7 +173,7 @@ int main(int argc, char** argv)
         for (std::size_t s = 0; s < samples; ++s)
           error = std::max(error, std::fabs(run.observables[s].values[k] - ref.observables[s].values[k]));
         const double estimate = acc.observable_error[k], scale = acc.observable_scale[k];
-        const double ratio = estimate > 0.0 ? error / estimate : (error > 0.0 ? std::numeric_limits<double>::infinity() : 0.0);
+        const double ratio = ratio_of(error, estimate);
         worst_ratio = std::max(worst_ratio, ratio);
         fmt::print("  {:15s} error {:.2e} estimate {:.2e} ratio {:.2f} relative error {:.1e} (reference +- {:.1e}){}\n",
                    model::observable_names()[k], error, estimate, ratio, error / scale,
