@@ -83,13 +83,18 @@ bool CharacteristicRun::mergeable(const Cell& x, const Cell& y) const
   // default tolerance took 7 levels and 66 s (4 levels and 0.6 s with this rule).
   const double mass = x.mass + y.mass;
   if (width > 0.0 && mass > 0.0 && std::fabs((x.moment + y.moment) / mass - 0.5 * (lo + hi)) > width / 6.0) return false;
-  if (width * phi_slope_ < phi_step) return true;
+  return phi_change_stays_below(lo, hi, lowest, phi_step);
+}
+
+bool CharacteristicRun::phi_change_stays_below(double lo, double hi, double lowest, double phi_step) const
+{
+  if ((hi - lo) * phi_slope_ < phi_step) return true;
   // Under the exponential leak the flow maps u to s u + G with s = e^{-alpha t} <= 1 and G >= 0: for
   // the concave rates of largest_change_under_flow the bound on phi's change holds wherever the flow
-  // takes the union; for the others, through phi's largest log slope.
+  // takes the cell; for the others, through phi's largest log slope.
   if (change_bound_known_) return largest_change_under_flow(P_.phi, lo, hi) < phi_step;
   if (exp_u_) return lo > 0.0 && std::log(hi / lo) * phi_log_slope_ < phi_step;
-  return width * phi_slope_above_(lowest) < phi_step;
+  return (hi - lo) * phi_slope_above_(lowest) < phi_step;
 }
 
 void CharacteristicRun::merge_cells()

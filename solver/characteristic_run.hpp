@@ -84,6 +84,9 @@ private:
   void to_floor(Cell& floor, const Cell& from, double moved) const;
   void handle_potential_floor(double G);
   bool mergeable(const Cell& x, const Cell& y) const;
+  /// phi changes by less than `phi_step` across a cell [lo, hi] now and wherever the flow takes it
+  /// (the flow never widens a cell); `lowest` is the least potential the cell can reach by the horizon.
+  bool phi_change_stays_below(double lo, double hi, double lowest, double phi_step) const;
   /// Sets the calcium line (Cell::slope) of the union of `x` and `y` into `x` (before the union's
   /// other fields; under the exponential calcium leak, its c1 and c2 too).
   void merge_calcium_line(Cell& x, const Cell& y) const;

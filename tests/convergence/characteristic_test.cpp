@@ -265,6 +265,19 @@ TEST_CASE("characteristic scheme: second order with a continuous calcium law at 
   check_exit_orders(c, 1.6, 2.4);
 }
 
+TEST_CASE("characteristic scheme: initial cells graded for the flow keep an exponential initial potential second order")
+{
+  // cases/memory.toml with U exponential (mean 1.5): much of the mass starts near 0, where phi is flat,
+  // and the drive takes it up through the rise of phi within 0.05. Cells graded by phi at t = 0 alone
+  // were H wide there; the rate's largest changes over levels 1 to 4 were 4.3e-4, 1.0e-5, 9.0e-5
+  // (orders 5.4, -3.1). Graded as the merges keep unions (phi's change bounded wherever the flow takes
+  // a cell): 1.9e-6, 4.7e-7, 1.2e-7.
+  const model::Case c = model::read_case(std::filesystem::path(STF_SOURCE_DIR) / "cases" / "memory.toml",
+                                         {"initial.U={ law = \"exponential\", mean = 1.5 }", "time.end=0.2",
+                                          "report.times=[0.1]"});
+  check_observable_orders(c, 1, 4, model::ObservableId::rate, 1.7, 2.4);
+}
+
 TEST_CASE("characteristic scheme: second order with a rate that has corners (threshold-linear)")
 {
   // phi = 2 (u - 1)^+ capped at 5: corners at u = 1 and 3.5. Integrated by one Gauss-Legendre rule
