@@ -168,35 +168,65 @@ void CalciumPackets::add_scaled(const CalciumPackets& other, double weight)
 {
   if (!(weight > 0.0)) return;
   below_ += weight * other.below_;
+  add_rows(rows_, other.rows_, 0, weight);
+  add_rows(landings_, other.landings_, 0, weight);
+  add_atoms(other, weight);
+}
+
+void CalciumPackets::add_scaled_above(const CalciumPackets& other, double weight, double F)
+{
+  if (!(weight > 0.0)) return;
+  if (other.m_ != m_) throw std::invalid_argument("CalciumPackets: mixing laws with different rows per unit");
+  below_ += weight * other.below_;
   for (auto [target, from] : {std::pair{&rows_, &other.rows_}, std::pair{&landings_, &other.landings_}}) {
     if (from->empty()) continue;
-    target->at(from->first);  // one insertion at the front, not one per row
-    target->at(from->first + from->size() - 1);
-    const auto offset = static_cast<std::size_t>(from->first - target->first);
-    if (!target->extents.empty() || !from->extents.empty()) {
-      // Only rows that may be partial in either set change an extent: the hull of both.
-      target->extents.resize(target->rows.size());
-      const long lo = from->first, hi = from->first + from->size() - 1;
-      auto [a, b] = target->partial_within(lo, hi);
-      const auto [c, d] = from->partial_within(lo, hi);
-      if (b < a) std::tie(a, b) = std::pair{c, d};  // the hull of the ranges that are not empty
-      else if (c <= d) std::tie(a, b) = std::pair{std::min(a, c), std::max(b, d)};
-      for (long r = a; r <= b; ++r) {
-        const auto k = static_cast<std::size_t>(r - from->first);
-        if (from->rows[k].f > 0.0)
-          target->widen(offset + k, from->extents.empty() ? Extent{} : from->extents[k],
-                        !(target->rows[offset + k].f > 0.0));
-      }
+    // As in add_set_above: rows before straddle_begin lie wholly below F, rows from above_begin on
+    // wholly above it.
+    const long n = from->size(), floor_index = static_cast<long>(std::floor(F * double(m_))) - from->first;
+    const long straddle_begin = std::clamp(floor_index - 1, 0L, n), above_begin = std::clamp(floor_index + 2, 0L, n);
+    for (long k = 0; k < straddle_begin; ++k) below_ += weight * from->rows[static_cast<std::size_t>(k)].f;
+    for (long k = straddle_begin; k < above_begin; ++k) {
+      const FloorWindow::RowShape shape = other.row_shape(*from, k);
+      const Row a = FloorWindow::part_above(shape, F);
+      below_ += weight * std::max(shape.row.f - a.f, 0.0);
+      if (!(a.f > 0.0)) continue;
+      const Extent e = shape.point ? Extent{shape.mean, shape.mean} : Extent{std::max(F, shape.lo), shape.hi};
+      target->add(from->first + k, weight * a.f, weight * a.s1, weight * a.s2, e);
     }
-    Row* t = target->rows.data() + offset;
-    for (const Row& o : from->rows) {
-      t->f += weight * o.f;
-      t->s1 += weight * o.s1;
-      t->s2 += weight * o.s2;
-      ++t;
-    }
+    add_rows(*target, *from, above_begin, weight);
   }
   add_atoms(other, weight);
+}
+
+void CalciumPackets::add_rows(RowSet& target, const RowSet& from, long begin, double weight)
+{
+  const long n = from.size();
+  if (begin >= n) return;
+  const long lo = from.first + begin, hi = from.first + n - 1;
+  target.at(lo);  // one insertion at the front, not one per row
+  target.at(hi);
+  const auto offset = static_cast<std::size_t>(lo - target.first);
+  const Row* source = from.rows.data() + begin;
+  if (!target.extents.empty() || !from.extents.empty()) {
+    // Only rows that may be partial in either set change an extent: the hull of both.
+    target.extents.resize(target.rows.size());
+    auto [a, b] = target.partial_within(lo, hi);
+    const auto [c, d] = from.partial_within(lo, hi);
+    if (b < a) std::tie(a, b) = std::pair{c, d};  // the hull of the ranges that are not empty
+    else if (c <= d) std::tie(a, b) = std::pair{std::min(a, c), std::max(b, d)};
+    for (long r = a; r <= b; ++r) {
+      const auto k = static_cast<std::size_t>(r - lo);
+      if (source[k].f > 0.0)
+        target.widen(offset + k, from.extents.empty() ? Extent{} : from.extents[static_cast<std::size_t>(r - from.first)],
+                     !(target.rows[offset + k].f > 0.0));
+    }
+  }
+  Row* t = target.rows.data() + offset;
+  for (long k = 0; k < n - begin; ++k, ++t) {
+    t->f += weight * source[k].f;
+    t->s1 += weight * source[k].s1;
+    t->s2 += weight * source[k].s2;
+  }
 }
 
 void CalciumPackets::add_atoms(const CalciumPackets& other, double weight)

@@ -64,6 +64,11 @@ public:
   void add_atom(long k, double f);
   /// Adds `weight` times every packet and atom of `other` (same rows per unit and lattice).
   void add_scaled(const CalciumPackets& other, double weight);
+  /// Adds `weight` times `other` with the rows that the floor F cuts replaced by their parts above it
+  /// (their extents from F up) and what lies below F put on the floor: the mixture keeps each law's
+  /// mass and moments above the floor, where one shape for the sum of two cut rows would not (a
+  /// cell's law mixed into another's: mix_packets, characteristic_merge.cpp).
+  void add_scaled_above(const CalciumPackets& other, double weight, double F);
   /// Adds `weight` times the part of `other` above the floor F, moved up by one unit of calcium
   /// (the law of the calcium just after a spike of those neurons). The part on the floor is not
   /// added: it lands at x = F + 1 and the caller accounts for it with its exact emission times.
@@ -147,6 +152,8 @@ private:
     double mass() const noexcept;
   };
 
+  /// Adds `weight` times the rows begin.. of `from` to `target` (extents: the hull of both).
+  static void add_rows(RowSet& target, const RowSet& from, long begin, double weight);
   /// The shape of row `index` of `set` where it meets the floor (see the .cpp).
   FloorWindow::RowShape row_shape(const RowSet& set, long index) const noexcept;
   /// Adds `weight` times the part of `from` above F to rows_ (moved up by one if `moved_up`), each

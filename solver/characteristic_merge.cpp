@@ -15,8 +15,8 @@ std::shared_ptr<const CalciumPackets> mix_packets(const Cell& x, const Cell& y, 
 {
   if (x.packets == y.packets) return x.packets;
   auto mixed = std::make_shared<CalciumPackets>(rows, atom_origin);
-  if (x.packets) mixed->add_scaled(*x.packets, mx);
-  if (y.packets) mixed->add_scaled(*y.packets, my);
+  if (x.packets) mixed->add_scaled_above(*x.packets, mx, F);
+  if (y.packets) mixed->add_scaled_above(*y.packets, my, F);
   mixed->drop_below(F);
   mixed->fold_above(unreached);
   mixed->normalise();

@@ -230,6 +230,33 @@ TEST_CASE("CalciumPackets: a window's floor landings keep their own extent and s
   }
 }
 
+TEST_CASE("CalciumPackets: two laws mixed at a floor keep each one's mass and moments above it")
+{
+  // Two cells' laws, each the landings of one window, uniform on [1.01, 1.05] and on [1.08, 1.12]:
+  // one row of eight per unit, [1, 1.125), in both. Mixed at the floor F = 1.04 (weights 0.4 and
+  // 0.6), each cut row keeps its part above F; mixed whole (add_scaled), the row became one linear
+  // density on the hull [1.01, 1.12] and put 0.80 of the mass above F instead of 0.70.
+  CalciumPackets x(8), y(8);
+  x.add_spread(1.0, 1.03, 1.01, 1.05);
+  y.add_spread(1.0, 1.10, 1.08, 1.12);
+  x.finish();
+  y.finish();
+  const double F = 1.04, wx = 0.4, wy = 0.6;
+  CalciumPackets mixed(8);
+  mixed.add_scaled_above(x, wx, F);
+  mixed.add_scaled_above(y, wy, F);
+  mixed.finish();
+  CHECK(mixed.total_mass() == doctest::Approx(1.0).epsilon(1e-15));
+  // Exactly the parts' (x's above F: mass 0.25, the integral of x - F over it 0.25 * 0.005); above a
+  // higher floor the mixture reads one linear density for both cut parts, as any mixed row.
+  const AboveFloor A = mixed.above(F), X = x.above(F), Y = y.above(F);
+  CHECK(X.mass == doctest::Approx(0.25).epsilon(1e-13));
+  CHECK(X.c1 == doctest::Approx(0.25 * 0.005).epsilon(1e-12));
+  CHECK(A.mass == doctest::Approx(wx * X.mass + wy * Y.mass).epsilon(1e-14));
+  CHECK(A.c1 == doctest::Approx(wx * X.c1 + wy * Y.c1).epsilon(1e-14));
+  CHECK(A.c2 == doctest::Approx(wx * X.c2 + wy * Y.c2).epsilon(1e-14));
+}
+
 TEST_CASE("CalciumPackets: tilting the atoms moves their mean by the shift asked, keeps their mass, and stops at a zero weight")
 {
   // Atoms at 2.5, 3.5, 4.5 with masses 0.2, 0.5, 0.3: mean 3.6, variance 0.49.
