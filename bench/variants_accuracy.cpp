@@ -172,11 +172,13 @@ int main(int argc, char** argv)
         double error = 0.0;
         for (std::size_t s = 0; s < samples; ++s)
           error = std::max(error, std::fabs(run.observables[s].values[k] - ref.observables[s].values[k]));
+        // (An observable that is 0 throughout, the rate of the phi = 0 transport, has scale 0: its error is
+        // printed as it is.)
         const double estimate = acc.observable_error[k], scale = acc.observable_scale[k];
         const double ratio = ratio_of(error, estimate);
         worst_ratio = std::max(worst_ratio, ratio);
         fmt::print("  {:15s} error {:.2e} estimate {:.2e} ratio {:.2f} relative error {:.1e} (reference +- {:.1e}){}\n",
-                   model::observable_names()[k], error, estimate, ratio, error / scale,
+                   model::observable_names()[k], error, estimate, ratio, scale > 0.0 ? error / scale : error,
                    ref.accuracy->observable_error[k], acc.observable_extrapolated[k] ? " extrapolated" : "");
       }
       std::fflush(stdout);
