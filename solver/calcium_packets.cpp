@@ -180,10 +180,7 @@ void CalciumPackets::add_scaled_above(const CalciumPackets& other, double weight
   below_ += weight * other.below_;
   for (auto [target, from] : {std::pair{&rows_, &other.rows_}, std::pair{&landings_, &other.landings_}}) {
     if (from->empty()) continue;
-    // As in add_set_above: rows before straddle_begin lie wholly below F, rows from above_begin on
-    // wholly above it.
-    const long n = from->size(), floor_index = static_cast<long>(std::floor(F * double(m_))) - from->first;
-    const long straddle_begin = std::clamp(floor_index - 1, 0L, n), above_begin = std::clamp(floor_index + 2, 0L, n);
+    const auto [straddle_begin, above_begin] = rows_cut_by(*from, F);
     for (long k = 0; k < straddle_begin; ++k) below_ += weight * from->rows[static_cast<std::size_t>(k)].f;
     for (long k = straddle_begin; k < above_begin; ++k) {
       const FloorWindow::RowShape shape = other.row_shape(*from, k);
@@ -196,6 +193,13 @@ void CalciumPackets::add_scaled_above(const CalciumPackets& other, double weight
     add_rows(*target, *from, above_begin, weight);
   }
   add_atoms(other, weight);
+}
+
+std::pair<long, long> CalciumPackets::rows_cut_by(const RowSet& set, double F) const noexcept
+{
+  // The floor lies in row floor(F m) or, by the rounding of F m, in one of its neighbours.
+  const long n = set.size(), floor_index = static_cast<long>(std::floor(F * double(m_))) - set.first;
+  return {std::clamp(floor_index - 1, 0L, n), std::clamp(floor_index + 2, 0L, n)};
 }
 
 void CalciumPackets::add_rows(RowSet& target, const RowSet& from, long begin, double weight)
@@ -319,10 +323,8 @@ void CalciumPackets::add_set_above(const RowSet& from, double weight, double F, 
 {
   if (from.empty()) return;
   const long shift = moved_up ? 1 : 0, n = from.size();
-  // Rows before `floor_index - 1` lie wholly below the floor, rows from `floor_index + 2` on wholly
-  // above it (whatever the rounding of F * m); only the rows between go through the shape rule.
-  const long floor_index = static_cast<long>(std::floor(F * double(m_))) - from.first;
-  const long straddle_begin = std::clamp(floor_index - 1, 0L, n), above_begin = std::clamp(floor_index + 2, 0L, n);
+  // Only the rows the floor may cut go through the shape rule.
+  const auto [straddle_begin, above_begin] = rows_cut_by(from, F);
   for (long k = straddle_begin; k < above_begin; ++k) {
     const FloorWindow::RowShape shape = row_shape(from, k);
     const Row a = FloorWindow::part_above(shape, F);

@@ -152,6 +152,9 @@ private:
     double mass() const noexcept;
   };
 
+  /// The indices [begin, end) into `set` of the rows the floor F may cut: those before lie wholly below
+  /// F and those from `end` on wholly above it, whatever the rounding of F m.
+  std::pair<long, long> rows_cut_by(const RowSet& set, double F) const noexcept;
   /// Adds `weight` times the rows begin.. of `from` to `target` (extents: the hull of both).
   static void add_rows(RowSet& target, const RowSet& from, long begin, double weight);
   /// The shape of row `index` of `set` where it meets the floor (see the .cpp).
