@@ -71,7 +71,7 @@ void CalciumPackets::RowSet::widen(std::size_t k, Extent e, bool was_empty)
   }
 }
 
-CalciumPackets::Extent CalciumPackets::RowSet::extent(long k, long m) const noexcept
+CalciumPackets::Extent CalciumPackets::RowSet::extent(long k) const noexcept
 {
   const double h = 1.0 / double(m), row_lo = double(first + k) * h;
   Extent e{row_lo, row_lo + h};
@@ -127,7 +127,7 @@ void CalciumPackets::add_spread(double f, double s1, double lo, double hi)
   const double w = hi - lo;
   if (!(w > 1e-12 * std::max(1.0, std::fabs(hi)))) {
     const double x = s1 / f;
-    landings_.add(static_cast<long>(std::floor(x * double(m_))), f, s1, f * x * x, Extent{x, x});
+    landings_.add(static_cast<long>(std::floor(x * double(landings_.m))), f, s1, f * x * x, Extent{x, x});
     return;
   }
   // g(x) = f / w (1 + kappa y), y = x - mid, kappa = 12 d / w^2, d the mean's offset from mid
@@ -140,12 +140,13 @@ void CalciumPackets::add_spread(double f, double s1, double lo, double hi)
     return Row{f / w * (y + kappa * y2 / 2.0), f / w * (y2 / 2.0 + kappa * y3 / 3.0),
                f / w * (y3 / 3.0 + kappa * y3 * y / 4.0)};
   };
-  const long first = static_cast<long>(std::floor(lo * double(m_)));
-  const long last = static_cast<long>(std::floor(hi * double(m_)));
+  const double m = double(landings_.m);
+  const long first = static_cast<long>(std::floor(lo * m));
+  const long last = static_cast<long>(std::floor(hi * m));
   Row previous = primitive(lo - mid);
   double placed = 0.0;
   for (long r = first; r <= last; ++r) {
-    const double p = std::max(lo, double(r) / double(m_)), q = r == last ? hi : std::min(hi, double(r + 1) / double(m_));
+    const double p = std::max(lo, double(r) / m), q = r == last ? hi : std::min(hi, double(r + 1) / m);
     const Row next = primitive(q - mid);
     double m0 = next.f - previous.f;
     const double m1 = next.s1 - previous.s1, m2 = next.s2 - previous.s2;
@@ -195,10 +196,16 @@ void CalciumPackets::add_scaled_above(const CalciumPackets& other, double weight
   add_atoms(other, weight);
 }
 
+long CalciumPackets::row_of(const RowSet& set, long r) const noexcept
+{
+  const long q = set.m / m_;  // rows_ holds q rows of `set` (a power of two)
+  return r >= 0 ? r / q : -((-r + q - 1) / q);
+}
+
 std::pair<long, long> CalciumPackets::rows_cut_by(const RowSet& set, double F) const noexcept
 {
   // The floor lies in row floor(F m) or, by the rounding of F m, in one of its neighbours.
-  const long n = set.size(), floor_index = static_cast<long>(std::floor(F * double(m_))) - set.first;
+  const long n = set.size(), floor_index = static_cast<long>(std::floor(F * double(set.m))) - set.first;
   return {std::clamp(floor_index - 1, 0L, n), std::clamp(floor_index + 2, 0L, n)};
 }
 
@@ -292,9 +299,9 @@ void CalciumPackets::move_up_one()
       e.lo += 1.0;
       e.hi += 1.0;
     }
-    if (!set->empty()) set->first += m_;
-    set->partial_first += m_;
-    set->partial_last += m_;
+    if (!set->empty()) set->first += set->m;
+    set->partial_first += set->m;
+    set->partial_last += set->m;
   }
   if (!atoms_.empty()) first_atom_ += 1;
 }
@@ -333,13 +340,28 @@ void CalciumPackets::add_set_above(const RowSet& from, double weight, double F, 
     // moves it m rows up, with E[x + 1] = E[x] + 1, E[(x + 1)^2] = E[x^2] + 2 E[x] + 1.
     const Extent e = shape.point ? Extent{shape.mean + double(shift), shape.mean + double(shift)}
                                  : Extent{std::max(support_from, shape.lo) + double(shift), shape.hi + double(shift)};
-    const long r = from.first + k + shift * m_;
+    const long r = row_of(from, from.first + k) + shift * m_;
     if (moved_up)
       rows_.add(r, weight * a.f, weight * (a.s1 + a.f), weight * (a.s2 + 2.0 * a.s1 + a.f), e);
     else
       rows_.add(r, weight * a.f, weight * a.s1, weight * a.s2, e);
   }
   if (above_begin >= n) return;
+  if (from.m != m_) {
+    // Finer rows (landings): each to the row that holds it, with its extent (its part of that row).
+    for (long k = above_begin; k < n; ++k) {
+      const Row& o = from.rows[static_cast<std::size_t>(k)];
+      if (!(o.f > 0.0)) continue;
+      const Extent x = from.extent(k);
+      const Extent e{x.lo + double(shift), x.hi + double(shift)};
+      const long r = row_of(from, from.first + k) + shift * m_;
+      if (moved_up)
+        rows_.add(r, weight * o.f, weight * (o.s1 + o.f), weight * (o.s2 + 2.0 * o.s1 + o.f), e);
+      else
+        rows_.add(r, weight * o.f, weight * o.s1, weight * o.s2, e);
+    }
+    return;
+  }
   // Whole rows: row k lands on row k (+ m if moved up, with the same moment rule). The target rows
   // are allocated once.
   const long first_target = from.first + above_begin + shift * m_;
@@ -420,8 +442,8 @@ void CalciumPackets::normalise()
 void CalciumPackets::drop_below(double F)
 {
   // Row r lies wholly below F when (r + 1) / m <= F; keep one row of margin for rounding.
-  const long first_kept = static_cast<long>(std::floor(F * double(m_))) - 1;
   for (RowSet* set : {&rows_, &landings_}) {
+    const long first_kept = static_cast<long>(std::floor(F * double(set->m))) - 1;
     if (set->empty() || first_kept <= set->first) continue;
     const auto drop = static_cast<std::size_t>(std::min<long>(first_kept - set->first, set->size()));
     for (std::size_t k = 0; k < drop; ++k) below_ += set->rows[k].f;
@@ -445,7 +467,7 @@ void CalciumPackets::fold_above(double x)
   Row sum{};
   bool folded = false;
   for (RowSet* set : {&rows_, &landings_}) {
-    const long from = std::max(top - set->first, 0L);
+    const long from = std::max(static_cast<long>(std::ceil(x * double(set->m))) - set->first, 0L);
     if (from >= set->size()) continue;
     for (long k = from; k < set->size(); ++k) {
       sum.f += set->rows[static_cast<std::size_t>(k)].f;
@@ -513,10 +535,10 @@ FloorWindow::RowShape CalciumPackets::row_shape(const RowSet& set, long index) c
   shape.mean = row.s1 / row.f;
   // The packet lies in its extent (the whole row unless it was added narrower: a window's floor
   // landings, the part above a floor); a mean outside it by rounding gives the whole row.
-  Extent e = set.extent(index, m_);
+  Extent e = set.extent(index);
   if (!(e.lo <= shape.mean && shape.mean <= e.hi)) {
-    e.lo = double(set.first + index) / double(m_);
-    e.hi = double(set.first + index + 1) / double(m_);
+    e.lo = double(set.first + index) / double(set.m);
+    e.hi = double(set.first + index + 1) / double(set.m);
   }
   const double lo = e.lo, hi = e.hi, h = hi - lo;
   // The packet's shape where it meets the floor: the linear density of its mass and mean on its
@@ -547,12 +569,13 @@ FloorWindow::RowShape CalciumPackets::row_shape(const RowSet& set, long index) c
 FloorWindow CalciumPackets::window(double F) const noexcept
 {
   FloorWindow v;
-  v.rows_per_unit_ = m_;
+  // The finer rows held: a floor in the same landing row is in the same row.
+  v.rows_per_unit_ = landings_.empty() ? m_ : landings_.m;
   v.total_ = total_mass();
-  v.floor_row_ = static_cast<long>(std::floor(F * double(m_)));
+  v.floor_row_ = static_cast<long>(std::floor(F * double(v.rows_per_unit_)));
   for (const RowSet* set : {&rows_, &landings_}) {
     if (set->empty()) continue;
-    const long n = set->size(), index = v.floor_row_ - set->first;
+    const long n = set->size(), index = static_cast<long>(std::floor(F * double(set->m))) - set->first;
     v.has_rows_ = true;
     Row tail;
     if (index < -1) {

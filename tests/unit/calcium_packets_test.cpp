@@ -230,6 +230,37 @@ TEST_CASE("CalciumPackets: a window's floor landings keep their own extent and s
   }
 }
 
+TEST_CASE("CalciumPackets: landings of two windows that meet inside a row keep their own shapes in finer rows")
+{
+  // The landings of two windows, uniform on [1.02, 1.0625] (mass 0.3) and on [1.0625, 1.12] (mass
+  // 0.1), meet inside the row [1, 1.125) of eight rows per unit: a law that collects many windows'
+  // landings (the potential floor's) has such an edge where their weights change. Landing rows are
+  // four times finer, and the edge 1.0625 is one of theirs: each landing row holds one window's
+  // uniform piece and the part above every floor is exact. One row for both, with the linear density
+  // of their mass and mean on [1.02, 1.12], put 0.146 of the mass above F = 1.06 instead of 0.118.
+  REQUIRE(CalciumPackets::landing_rows_per_row == 4);
+  CalciumPackets law(8);
+  const double a = 1.02, edge = 1.0625, b = 1.12, first = 0.3, second = 0.1;
+  law.add_spread(first, first * 0.5 * (a + edge), a, edge);
+  law.add_spread(second, second * 0.5 * (edge + b), edge, b);
+  law.finish();
+  for (double F = 1.0; F <= 1.125; F += 0.0025) {
+    CAPTURE(F);
+    auto part = [F](double mass, double p, double q) {
+      const double from = std::max(F, p);
+      if (!(from < q)) return std::pair{0.0, 0.0};
+      const double density = mass / (q - p);
+      return std::pair{density * (q - from), density * (q - from) * (0.5 * (q + from) - F)};
+    };
+    const auto [m1, c1] = part(first, a, edge);
+    const auto [m2, c2] = part(second, edge, b);
+    const AboveFloor A = law.above(F);
+    // To rounding of the law's mass (0.4) and of its calcium above the floor (at most 0.4 x 0.1).
+    CHECK(std::fabs(A.mass - (m1 + m2)) <= 1e-14);
+    CHECK(std::fabs(A.c1 - (c1 + c2)) <= 1e-15);
+  }
+}
+
 TEST_CASE("CalciumPackets: two laws mixed at a floor keep each one's mass and moments above it")
 {
   // Two cells' laws, each the landings of one window, uniform on [1.01, 1.05] and on [1.08, 1.12]:
