@@ -569,8 +569,15 @@ FloorWindow::RowShape CalciumPackets::row_shape(const RowSet& set, long index) c
 FloorWindow CalciumPackets::window(double F) const noexcept
 {
   FloorWindow v;
-  // The finer rows held: a floor in the same landing row is in the same row.
-  v.rows_per_unit_ = landings_.empty() ? m_ : landings_.m;
+  // It holds while the floor stays in its row, or in its landing row where landing rows lie near that
+  // row (within two landing rows of it; elsewhere the landings above or below the floor are the same
+  // for every floor in the row).
+  v.rows_per_unit_ = m_;
+  if (!landings_.empty()) {
+    const long q = landings_.m / m_, row = static_cast<long>(std::floor(F * double(m_)));
+    const long near_lo = row * q - 2, near_hi = (row + 1) * q + 1;
+    if (landings_.first <= near_hi && landings_.first + landings_.size() - 1 >= near_lo) v.rows_per_unit_ = landings_.m;
+  }
   v.total_ = total_mass();
   v.floor_row_ = static_cast<long>(std::floor(F * double(v.rows_per_unit_)));
   for (const RowSet* set : {&rows_, &landings_}) {
