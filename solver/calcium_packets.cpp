@@ -330,36 +330,31 @@ void CalciumPackets::add_set_above(const RowSet& from, double weight, double F, 
 {
   if (from.empty()) return;
   const long shift = moved_up ? 1 : 0, n = from.size();
+  // Adds a part `a` of row k of `from`, lying in `e` before the move, to the row of rows_ that holds
+  // it: x -> x + 1 moves it m rows up, with E[x + 1] = E[x] + 1, E[(x + 1)^2] = E[x^2] + 2 E[x] + 1.
+  auto place = [&](long k, const Row& a, Extent e) {
+    const long r = row_of(from, from.first + k) + shift * m_;
+    e.lo += double(shift);
+    e.hi += double(shift);
+    if (moved_up)
+      rows_.add(r, weight * a.f, weight * (a.s1 + a.f), weight * (a.s2 + 2.0 * a.s1 + a.f), e);
+    else
+      rows_.add(r, weight * a.f, weight * a.s1, weight * a.s2, e);
+  };
   // Only the rows the floor may cut go through the shape rule.
   const auto [straddle_begin, above_begin] = rows_cut_by(from, F);
   for (long k = straddle_begin; k < above_begin; ++k) {
     const FloorWindow::RowShape shape = row_shape(from, k);
     const Row a = FloorWindow::part_above(shape, F);
     if (!(a.f > 0.0)) continue;
-    // The part lies in [max(F, lo), hi] of its shape, declared from support_from (<= F) up: x -> x + 1
-    // moves it m rows up, with E[x + 1] = E[x] + 1, E[(x + 1)^2] = E[x^2] + 2 E[x] + 1.
-    const Extent e = shape.point ? Extent{shape.mean + double(shift), shape.mean + double(shift)}
-                                 : Extent{std::max(support_from, shape.lo) + double(shift), shape.hi + double(shift)};
-    const long r = row_of(from, from.first + k) + shift * m_;
-    if (moved_up)
-      rows_.add(r, weight * a.f, weight * (a.s1 + a.f), weight * (a.s2 + 2.0 * a.s1 + a.f), e);
-    else
-      rows_.add(r, weight * a.f, weight * a.s1, weight * a.s2, e);
+    // The part lies in [max(F, lo), hi] of its shape, declared from support_from (<= F) up.
+    place(k, a, shape.point ? Extent{shape.mean, shape.mean} : Extent{std::max(support_from, shape.lo), shape.hi});
   }
   if (above_begin >= n) return;
   if (from.m != m_) {
     // Finer rows (landings): each to the row that holds it, with its extent (its part of that row).
-    for (long k = above_begin; k < n; ++k) {
-      const Row& o = from.rows[static_cast<std::size_t>(k)];
-      if (!(o.f > 0.0)) continue;
-      const Extent x = from.extent(k);
-      const Extent e{x.lo + double(shift), x.hi + double(shift)};
-      const long r = row_of(from, from.first + k) + shift * m_;
-      if (moved_up)
-        rows_.add(r, weight * o.f, weight * (o.s1 + o.f), weight * (o.s2 + 2.0 * o.s1 + o.f), e);
-      else
-        rows_.add(r, weight * o.f, weight * o.s1, weight * o.s2, e);
-    }
+    for (long k = above_begin; k < n; ++k)
+      if (from.rows[static_cast<std::size_t>(k)].f > 0.0) place(k, from.rows[static_cast<std::size_t>(k)], from.extent(k));
     return;
   }
   // Whole rows: row k lands on row k (+ m if moved up, with the same moment rule). The target rows

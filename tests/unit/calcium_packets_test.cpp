@@ -30,6 +30,15 @@ CalciumPackets mixed_law()
   return p;
 }
 
+/// Mass `mass` uniform on [p, q]: its mass above the floor F and the integral of (x - F) over it.
+std::pair<double, double> uniform_above(double F, double mass, double p, double q)
+{
+  const double from = std::max(F, p);
+  if (!(from < q)) return {0.0, 0.0};
+  const double density = mass / (q - p);
+  return {density * (q - from), density * (q - from) * (0.5 * (q + from) - F)};
+}
+
 }  // namespace
 
 TEST_CASE("CalciumPackets: above a floor under every packet, the moments are exact in c = x - F")
@@ -215,15 +224,8 @@ TEST_CASE("CalciumPackets: a window's floor landings keep their own extent and s
   law.finish();
   for (const double F : {1.0, 1.005, 1.02, 1.04, 1.05, 1.08, 1.12}) {
     CAPTURE(F);
-    // Uniform densities: the mass above F and the integral of (x - F) over it.
-    auto part = [F](double mass, double p, double q) {
-      const double from = std::max(F, p);
-      if (!(from < q)) return std::pair{0.0, 0.0};
-      const double density = mass / (q - p);
-      return std::pair{density * (q - from), density * (q - from) * (0.5 * (q + from) - F)};
-    };
-    const auto [m1, c1] = part(landed, a, b);
-    const auto [m2, c2] = part(rest, lo, hi);
+    const auto [m1, c1] = uniform_above(F, landed, a, b);
+    const auto [m2, c2] = uniform_above(F, rest, lo, hi);
     const AboveFloor A = law.above(F);
     CHECK(A.mass == doctest::Approx(m1 + m2).epsilon(1e-13).scale(0.0));
     CHECK(A.c1 == doctest::Approx(c1 + c2).epsilon(1e-12).scale(0.0));
@@ -246,14 +248,8 @@ TEST_CASE("CalciumPackets: landings of two windows that meet inside a row keep t
   law.finish();
   for (double F = 1.0; F <= 1.125; F += 0.0025) {
     CAPTURE(F);
-    auto part = [F](double mass, double p, double q) {
-      const double from = std::max(F, p);
-      if (!(from < q)) return std::pair{0.0, 0.0};
-      const double density = mass / (q - p);
-      return std::pair{density * (q - from), density * (q - from) * (0.5 * (q + from) - F)};
-    };
-    const auto [m1, c1] = part(first, a, edge);
-    const auto [m2, c2] = part(second, edge, b);
+    const auto [m1, c1] = uniform_above(F, first, a, edge);
+    const auto [m2, c2] = uniform_above(F, second, edge, b);
     const AboveFloor A = law.above(F);
     // To rounding of the law's mass (0.4) and of its calcium above the floor (at most 0.4 x 0.1).
     CHECK(std::fabs(A.mass - (m1 + m2)) <= 1e-14);
