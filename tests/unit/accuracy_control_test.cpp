@@ -120,6 +120,49 @@ TEST_CASE("four levels: an order jumping above the nominal one gives way to the 
   CHECK(*three.exit_time_error == doctest::Approx(1.25 * std::max(5e-5 / 3.0, 5e-4 / 12.0)).epsilon(1e-9).scale(0.0));
 }
 
+TEST_CASE("levels whose step counts did not grow alike get Roache's factor 3")
+{
+  // An order of 2 in every quantity, but the step counts grow by 1.21 and then 1.65 (a step bound that
+  // sets the coarse level's steps and no longer the next one's): the order is not verified.
+  const double c = 1e-3;
+  auto levels = levels_of_order(2.0, c);
+  const double error = c / 16.0;  // of level 2
+  SUBCASE("ratios 1.21 and 1.65: factor 3")
+  {
+    levels[0].steps = 2771, levels[1].steps = 3361, levels[2].steps = 5543;
+    const auto r = estimate(levels);
+    REQUIRE(r.exit_time_error);
+    CHECK(*r.exit_time_error == doctest::Approx(3.0 * error).epsilon(1e-9).scale(0.0));
+    CHECK(r.observable_error[0] == doctest::Approx(3.0 * error).epsilon(1e-9).scale(0.0));
+  }
+  SUBCASE("ratios within 15 % of each other (1.7 and 1.9): factor 1.25")
+  {
+    levels[0].steps = 1000, levels[1].steps = 1700, levels[2].steps = 3230;
+    const auto r = estimate(levels);
+    REQUIRE(r.exit_time_error);
+    CHECK(*r.exit_time_error == doctest::Approx(1.25 * error).epsilon(1e-9).scale(0.0));
+  }
+  SUBCASE("ratios 1.6 and 1.9 (more than 15 % apart): factor 3")
+  {
+    levels[0].steps = 1000, levels[1].steps = 1600, levels[2].steps = 3040;
+    const auto r = estimate(levels);
+    REQUIRE(r.exit_time_error);
+    CHECK(*r.exit_time_error == doctest::Approx(3.0 * error).epsilon(1e-9).scale(0.0));
+  }
+  SUBCASE("with four levels, the last three are compared")
+  {
+    levels = levels_with_errors({c, c / 4.0, c / 16.0, c / 64.0});
+    levels[0].steps = 1000, levels[1].steps = 1200, levels[2].steps = 2200, levels[3].steps = 4100;  // 1.2, 1.83, 1.86
+    auto r = estimate(levels);
+    REQUIRE(r.exit_time_error);
+    CHECK(*r.exit_time_error == doctest::Approx(1.25 * c / 64.0).epsilon(1e-9).scale(0.0));
+    levels[1].steps = 1800;  // 1.8, 1.22, 1.86
+    r = estimate(levels);
+    REQUIRE(r.exit_time_error);
+    CHECK(*r.exit_time_error == doctest::Approx(3.0 * c / 64.0).epsilon(1e-9).scale(0.0));
+  }
+}
+
 namespace {
 
 solver::AccuracyReport estimate_extrapolated(const std::vector<solver::Solution>& levels)
