@@ -355,6 +355,13 @@ RefinementLimits refinement_limits(const std::string& scheme)
   return limits;
 }
 
+namespace {
+
+/// A level shorter than this is not timed well enough for its ratio to the next to mean anything.
+constexpr double min_timed_level_seconds = 0.5;
+
+}  // namespace
+
 Solution refine_to_tolerance(const std::function<Solution(int level)>& run_level, double tolerance,
                              const model::MemoryRegion& region, const RefinementLimits& limits,
                              const std::atomic<bool>* stop, MPI_Comm comm)
@@ -409,7 +416,15 @@ Solution refine_to_tolerance(const std::function<Solution(int level)>& run_level
     for (const auto& x : solutions) view.push_back(&x);
     report = estimate_accuracy(view, tolerance, limits.nominal_order, region, limits.safety, limits.extrapolate);
     if (report.converged) break;
-    const double next = limits.cost_ratio * wall;
+    // The next level costs cost_ratio times this one where the work is cells x steps; the newborn's
+    // calcium law (laws x rows, each twice as many per level, at every one of twice as many closes)
+    // grows by up to 8, and takes over at the fine levels (beta = 4 at a tolerance of 1e-6: levels 3
+    // and 4 took 5.6 and 42 s). So the last two levels' own ratio, where the earlier one ran long
+    // enough to time, predicts the next one when it is the larger.
+    const double previous_wall = levels.size() >= 2 ? levels[levels.size() - 2].wall_seconds : 0.0;
+    const double ratio = previous_wall >= min_timed_level_seconds ? std::max(limits.cost_ratio, wall / previous_wall)
+                                                                  : limits.cost_ratio;
+    const double next = ratio * wall;
     if (level >= limits.max_level) {
       report.stop_reason = fmt::format("the finest level allowed ({}) was reached", limits.max_level);
       break;

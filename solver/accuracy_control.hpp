@@ -64,7 +64,8 @@ struct RefinementLimits {
   double wall_budget_seconds = model::SolverSettings::default_wall_budget;
   double nominal_order = 2.0;
   double safety = 1.25;                // Roache's factor (estimate_accuracy)
-  double cost_ratio = 4.0;             // a level's wall time over the previous one's (the budget's prediction)
+  double cost_ratio = 4.0;             // a level's wall time over the previous one's (the budget's prediction;
+                                       // the last two levels' own ratio where larger and timed)
   bool extrapolate = false;            // report Richardson extrapolations where verified (estimate_accuracy)
 };
 

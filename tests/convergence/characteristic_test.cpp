@@ -606,6 +606,36 @@ TEST_CASE("refine_to_tolerance: a level that runs past the wall budget is droppe
                   stf::solver::SolverFailure);
 }
 
+TEST_CASE("refine_to_tolerance: the next level's time is predicted from the last two levels' ratio when larger")
+{
+  // Levels whose wall times grow by 8 (0.1, 0.8, 6.4 s): with the nominal ratio 4 the next level would
+  // be predicted at 25.6 s and started within a budget of 40 s; from the levels' own ratio, 51.2 s.
+  auto run_level = [](int level) {
+    const double h = std::ldexp(1.0, -level);
+    stf::solver::Solution s = level_with_exit(1.0 + 0.3 * h * h);
+    s.wall_seconds = 0.1 * std::pow(8.0, level);
+    return s;
+  };
+  stf::solver::RefinementLimits limits;
+  limits.wall_budget_seconds = 40.0;
+  const auto out = stf::solver::refine_to_tolerance(run_level, 1e-12, {}, limits, nullptr, MPI_COMM_NULL);
+  REQUIRE(out.accuracy);
+  CHECK_FALSE(out.accuracy->converged);
+  CHECK(out.accuracy->levels.size() == 3);
+  CHECK(out.accuracy->stop_reason.find("about 51.2 s") != std::string::npos);
+  // Levels too short to time (0.01 and 0.08 s) keep the nominal ratio: level 3 is predicted at
+  // 2.56 s and runs (5.12 s); then levels 2 and 3 (0.64 and 5.12 s) predict 41 s for level 4.
+  auto fast = [&](int level) {
+    stf::solver::Solution s = run_level(level);
+    s.wall_seconds *= 0.1;
+    return s;
+  };
+  const auto quick = stf::solver::refine_to_tolerance(fast, 1e-12, {}, limits, nullptr, MPI_COMM_NULL);
+  REQUIRE(quick.accuracy);
+  CHECK(quick.accuracy->levels.size() == 4);
+  CHECK(quick.accuracy->stop_reason.find("about 41 s") != std::string::npos);
+}
+
 TEST_CASE("solve: solver.wall_budget bounds the refinement's wall time")
 {
   // A tolerance no budget of a few seconds reaches: the refinement stops within the budget (plus the
