@@ -26,8 +26,9 @@ namespace stf::solver {
 /// `safety` is Roache's factor of the grid convergence index: 1.25 where the scheme's order is
 /// verified, 3 where it is not. It applies to a quantity whose effective order is at least 90 % of
 /// `order`; one below (or not observed) gets at least 3, and so does every quantity when the step
-/// counts (Solution::steps) of the last three levels grew by ratios more than 15 % apart (a time-step
-/// bound that sets the coarser level's steps and not the finer one's; see the source). An observed order above `order` does not
+/// counts (Solution::steps) of the last three levels grew by less than 1.5 or by ratios more than 15 %
+/// apart (a time-step bound that shrinks the steps by less than 2 per level, or that sets the coarser
+/// level's steps and not the finer one's; see the source). An observed order above `order` does not
 /// shrink an estimate below what the previous difference gives at `order` (a cancellation in the
 /// last difference is not convergence), and one more than 10 % above it is replaced by the
 /// previous triple's order when that is smaller (see richardson_error in the source).

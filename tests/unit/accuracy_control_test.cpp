@@ -120,10 +120,11 @@ TEST_CASE("four levels: an order jumping above the nominal one gives way to the 
   CHECK(*three.exit_time_error == doctest::Approx(1.25 * std::max(5e-5 / 3.0, 5e-4 / 12.0)).epsilon(1e-9).scale(0.0));
 }
 
-TEST_CASE("levels whose step counts did not grow alike get Roache's factor 3")
+TEST_CASE("levels whose step counts did not nearly double alike get Roache's factor 3")
 {
   // An order of 2 in every quantity, but the step counts grow by 1.21 and then 1.65 (a step bound that
-  // sets the coarse level's steps and no longer the next one's): the order is not verified.
+  // sets the coarse level's steps and no longer the next one's), or by less than 1.5 (a bound that
+  // shrinks the steps by less than 2 per level): the order is not verified.
   const double c = 1e-3;
   auto levels = levels_of_order(2.0, c);
   const double error = c / 16.0;  // of level 2
@@ -141,6 +142,13 @@ TEST_CASE("levels whose step counts did not grow alike get Roache's factor 3")
     const auto r = estimate(levels);
     REQUIRE(r.exit_time_error);
     CHECK(*r.exit_time_error == doctest::Approx(1.25 * error).epsilon(1e-9).scale(0.0));
+  }
+  SUBCASE("ratios 1.21 and 1.34 (within 15 % of each other, below 1.5): factor 3")
+  {
+    levels[0].steps = 10225, levels[1].steps = 12322, levels[2].steps = 16466;
+    const auto r = estimate(levels);
+    REQUIRE(r.exit_time_error);
+    CHECK(*r.exit_time_error == doctest::Approx(3.0 * error).epsilon(1e-9).scale(0.0));
   }
   SUBCASE("ratios 1.6 and 1.9 (more than 15 % apart): factor 3")
   {
