@@ -32,7 +32,7 @@ constexpr const char* usage =
     "  --shipped                the shipped cases (cases/*.toml, their own horizons) instead of the variants\n"
     "  --long                   the variants whose activity lasts to the memory case's own horizon (30), where\n"
     "                           the levels' step counts grow by less than 2 (default horizon 30; with\n"
-    "                           --reference-tolerance 1e-6 about 10 minutes)\n"
+    "                           --reference-tolerance 1e-6 about 15 minutes)\n"
     "  --variant \"K=V ...\"      a variant of cases/memory.toml (overrides separated by spaces) instead of the\n"
     "                           built-in ones; repeatable\n"
     "  --tolerance T            the tolerance checked (default: the case's default, 1e-4)\n"
