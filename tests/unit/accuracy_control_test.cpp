@@ -7,6 +7,7 @@
 #include <doctest/doctest.h>
 
 #include <cmath>
+#include <initializer_list>
 #include <vector>
 
 #include "solver/accuracy_control.hpp"
@@ -128,44 +129,44 @@ TEST_CASE("levels whose step counts did not nearly double alike get Roache's fac
   const double c = 1e-3;
   auto levels = levels_of_order(2.0, c);
   const double error = c / 16.0;  // of level 2
+  // The estimate with the levels' step counts set to `steps` (coarse to fine).
+  auto estimate_with_steps = [&](std::initializer_list<long> steps) {
+    std::size_t k = 0;
+    for (const long n : steps) levels[k++].steps = n;
+    return estimate(levels);
+  };
   SUBCASE("ratios 1.21 and 1.65: factor 3")
   {
-    levels[0].steps = 2771, levels[1].steps = 3361, levels[2].steps = 5543;
-    const auto r = estimate(levels);
+    const auto r = estimate_with_steps({2771, 3361, 5543});
     REQUIRE(r.exit_time_error);
     CHECK(*r.exit_time_error == doctest::Approx(3.0 * error).epsilon(1e-9).scale(0.0));
     CHECK(r.observable_error[0] == doctest::Approx(3.0 * error).epsilon(1e-9).scale(0.0));
   }
   SUBCASE("ratios within 15 % of each other (1.7 and 1.9): factor 1.25")
   {
-    levels[0].steps = 1000, levels[1].steps = 1700, levels[2].steps = 3230;
-    const auto r = estimate(levels);
+    const auto r = estimate_with_steps({1000, 1700, 3230});
     REQUIRE(r.exit_time_error);
     CHECK(*r.exit_time_error == doctest::Approx(1.25 * error).epsilon(1e-9).scale(0.0));
   }
   SUBCASE("ratios 1.21 and 1.34 (within 15 % of each other, below 1.5): factor 3")
   {
-    levels[0].steps = 10225, levels[1].steps = 12322, levels[2].steps = 16466;
-    const auto r = estimate(levels);
+    const auto r = estimate_with_steps({10225, 12322, 16466});
     REQUIRE(r.exit_time_error);
     CHECK(*r.exit_time_error == doctest::Approx(3.0 * error).epsilon(1e-9).scale(0.0));
   }
   SUBCASE("ratios 1.6 and 1.9 (more than 15 % apart): factor 3")
   {
-    levels[0].steps = 1000, levels[1].steps = 1600, levels[2].steps = 3040;
-    const auto r = estimate(levels);
+    const auto r = estimate_with_steps({1000, 1600, 3040});
     REQUIRE(r.exit_time_error);
     CHECK(*r.exit_time_error == doctest::Approx(3.0 * error).epsilon(1e-9).scale(0.0));
   }
   SUBCASE("with four levels, the last three are compared")
   {
     levels = levels_with_errors({c, c / 4.0, c / 16.0, c / 64.0});
-    levels[0].steps = 1000, levels[1].steps = 1200, levels[2].steps = 2200, levels[3].steps = 4100;  // 1.2, 1.83, 1.86
-    auto r = estimate(levels);
+    auto r = estimate_with_steps({1000, 1200, 2200, 4100});  // 1.2, 1.83, 1.86
     REQUIRE(r.exit_time_error);
     CHECK(*r.exit_time_error == doctest::Approx(1.25 * c / 64.0).epsilon(1e-9).scale(0.0));
-    levels[1].steps = 1800;  // 1.8, 1.22, 1.86
-    r = estimate(levels);
+    r = estimate_with_steps({1000, 1800, 2200, 4100});  // 1.8, 1.22, 1.86
     REQUIRE(r.exit_time_error);
     CHECK(*r.exit_time_error == doctest::Approx(3.0 * c / 64.0).epsilon(1e-9).scale(0.0));
   }
