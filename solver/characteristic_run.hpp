@@ -87,6 +87,16 @@ private:
   /// phi changes by less than `phi_step` across a cell [lo, hi] now and wherever the flow takes it
   /// (the flow never widens a cell); `lowest` is the least potential the cell can reach by the horizon.
   bool phi_change_stays_below(double lo, double hi, double lowest, double phi_step) const;
+  /// A cell's calcium as a part of a union: its mass, the mean and variance of its potential, its
+  /// law's calcium (per unit mass: on the floor counts 0) and part above the floor, and with its
+  /// calcium line, the mean calcium, Cov(u, c) and the second moment of the calcium (per unit mass).
+  struct CalciumOfPart {
+    double M, mean_u, var_u, law_c, above, mean_c, cov, second_c;
+  };
+  CalciumOfPart calcium_of(const Cell& c) const;
+  /// The parts' calcium is close enough for `x` and `y` to merge, where phi changes by `phi_change`
+  /// across their union (`relax`: light unions may be wider, mergeable).
+  bool calcium_close_enough(const Cell& x, const Cell& y, double phi_change, double relax) const;
   /// Sets the calcium line (Cell::slope) of the union of `x` and `y` into `x` (before the union's
   /// other fields; under the exponential calcium leak, its c1 and c2 too).
   void merge_calcium_line(Cell& x, const Cell& y) const;
@@ -151,6 +161,7 @@ private:
   static constexpr double negligible_mass = 1e-18;  // of the total (1): see mergeable
   static constexpr double mass_reference = 1e-3;    // of the total: lighter unions may be wider (mergeable)
   static constexpr double union_phi_fraction = 0.25;  // of phi_step: phi's largest change across a union now (mergeable)
+  static constexpr double union_calcium_fraction = 0.25;  // of phi_step calcium_step (calcium_close_enough)
   bool phi_has_corners_ = false;   // threshold_linear: steps end where a point cell crosses a corner (to_corner)
   double phi_log_slope_ = std::numeric_limits<double>::infinity();  // exponential leak: largest_phi_log_slope
   PhiSlopeAbove phi_slope_above_;  // linear leak

@@ -74,6 +74,7 @@ CharacteristicResolution characteristic_resolution(const model::Case& c, int lev
   // relative to the mean square potential, like the others.
   r.relative_width = r.cell_width / s.potential;
   r.phi_step = s.phi_range > 0.0 ? s.phi_range / 8.0 * scale : std::numeric_limits<double>::infinity();
+  r.calcium_step = scale / 8.0;  // in the calcium's own unit (a spike's jump), as phi_step in phi's range
   // The newborn cell closes at every step. Its calcium is one law and its potential one linear
   // density for all it collected, so what changes over its window (the spikers' calcium, the inflow
   // and the velocity at u_reset) is averaged over it. With a window of 4 dt this was the
