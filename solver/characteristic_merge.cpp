@@ -74,7 +74,8 @@ bool CharacteristicRun::mergeable(const Cell& x, const Cell& y) const
   // quarter it converges in 5 levels and 33 s (0.748, 0.770, 0.779, 0.783); with u_reset = 0.5 the exit
   // times of levels 1 to 3 changed by 3.2e-3, 1.1e-3, 1.6e-4, now 1.2e-3, 2.6e-4, 8.8e-5. On every
   // variant tried the changes per level were the same or smaller, for 5 to 20 % more cells.
-  if (!(P_.phi(hi) - P_.phi(lo) < union_phi_fraction * phi_step)) return false;
+  const double phi_change = P_.phi(hi) - P_.phi(lo);
+  if (!(phi_change < union_phi_fraction * phi_step)) return false;
   // The union's linear density must hold its mean, |P / M - mid| <= width / 6, where that density is
   // non-negative; beyond, cell_spiking clamps the slope and the union spikes as if its mass sat where
   // it does not. With phi(0) > 0 (cases/memory.toml with a sigmoid rate) the cells that contract onto
@@ -84,7 +85,7 @@ bool CharacteristicRun::mergeable(const Cell& x, const Cell& y) const
   const double mass = x.mass + y.mass;
   if (width > 0.0 && mass > 0.0 && std::fabs((x.moment + y.moment) / mass - 0.5 * (lo + hi)) > width / 6.0) return false;
   if (!phi_change_stays_below(lo, hi, lowest, phi_step)) return false;
-  return calcium_close_enough(x, y, P_.phi(hi) - P_.phi(lo), relax);
+  return calcium_close_enough(x, y, phi_change, relax);
 }
 
 /// A union spikes at the rates of its potentials with one calcium law (and line) for all its neurons:

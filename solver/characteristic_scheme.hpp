@@ -19,7 +19,7 @@ struct CharacteristicResolution {
   double phi_step = 0.0;      // the largest change of phi across a cell (the same rules), so that cells
                               // are narrow where phi varies and wide where it is flat
   double calcium_step = 0.0;  // with phi_step, how far apart the calcium of two merging cells may be
-                              // (characteristic_merge.cpp, mergeable)
+                              // (characteristic_merge.cpp, calcium_close_enough)
   double window = 0.0;        // the longest time a newborn cell collects reset mass (dt: it closes at every step)
   long rows_per_unit_c = 1;   // calcium packets per unit (linear calcium leak)
 };
