@@ -118,17 +118,29 @@ int run_sweep(const AppContext& context, const SweepCommandOptions& o)
     validation::write_sweep(result, *folder);
     folder->commit();
     const bool grid = specs.size() == 2;
-    fmt::print("{:>14}{} {:>14}{}\n", spec.key, grid ? fmt::format(" {:>14}", specs[1].key) : "",
-               so.reduction ? *so.reduction + " tau" : std::string("limit tau"),
+    // The limit's exit time with its error estimate; a point whose refinement stopped short of
+    // solver.tolerance is marked (sweep.json says why).
+    const bool estimates = !so.reduction;
+    fmt::print("{:>14}{} {:>14}{}{}\n", spec.key, grid ? fmt::format(" {:>14}", specs[1].key) : "",
+               so.reduction ? *so.reduction + " tau" : std::string("limit tau"), estimates ? fmt::format(" {:>10}", "+-") : "",
                so.neurons ? fmt::format(" {:>14} {:>12}", "mean tau_N", "s.e.") : "");
+    bool unconverged = false;
     for (const auto& p : result.points) {
       auto f = [](const std::optional<double>& v) { return v ? fmt::format("{:.6g}", *v) : std::string("-"); };
       // Over two keys the table says why a point has no exit time (one key: sweep.csv's failed column).
       const std::string status = validation::sweep_status(p);
       const std::string tau = grid && status != "ok" ? status : f(p.limit_exit_time);
-      fmt::print("{:>14.6g}{} {:>14}{}\n", p.value, grid ? fmt::format(" {:>14.6g}", p.value2.value_or(0.0)) : "", tau,
+      const bool short_of_tolerance = p.limit_converged && !*p.limit_converged;
+      unconverged = unconverged || short_of_tolerance;
+      const std::string error =
+          p.limit_exit_time_error ? fmt::format("{:.2g}{}", *p.limit_exit_time_error, short_of_tolerance ? "*" : "")
+                                  : std::string(short_of_tolerance ? "*" : "-");
+      fmt::print("{:>14.6g}{} {:>14}{}{}\n", p.value, grid ? fmt::format(" {:>14.6g}", p.value2.value_or(0.0)) : "", tau,
+                 estimates ? fmt::format(" {:>10}", error) : "",
                  so.neurons && p.replicas > 0 ? fmt::format(" {:>14} {:>12}", f(p.exit_mean), f(p.exit_stderr)) : "");
     }
+    if (unconverged)
+      fmt::print("* the limit's refinement stopped before reaching solver.tolerance there (sweep.json: limit_stop_reason)\n");
     fmt::print("Sweep written to {}\n", out.string());
   }
   return exit_ok;

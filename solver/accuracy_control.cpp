@@ -248,7 +248,12 @@ AccuracyReport estimate_accuracy(const std::vector<const Solution*>& levels, dou
   AccuracyReport r;
   r.tolerance = tolerance;
   const std::size_t n = levels.size();
-  if (n < 2) return r;
+  if (n < 2) {
+    // One level (the next would pass the budget): no difference, so no estimate, not one of 0.
+    r.observable_error.fill(std::numeric_limits<double>::quiet_NaN());
+    r.observable_scale.fill(std::numeric_limits<double>::quiet_NaN());
+    return r;
+  }
   const Solution& fine = *levels[n - 1];
   const Solution& mid = *levels[n - 2];
   const Solution* coarse = n >= 3 ? levels[n - 3] : nullptr;

@@ -67,7 +67,7 @@ struct AccuracyReport {
   std::string stop_reason;                // why the refinement stopped without converging
   std::optional<double> exit_time_error;  // absolute
   std::optional<double> exit_time_order;
-  std::array<double, model::observable_count> observable_error{};   // absolute, sup over time
+  std::array<double, model::observable_count> observable_error{};   // absolute, sup over time (NaN: one level, none)
   std::array<double, model::observable_count> observable_scale{};   // sup over time of |q|: errors are relative to it
   std::array<std::optional<double>, model::observable_count> observable_order{};
   // Whether the value reported is the Richardson extrapolation of the two finest levels (its error

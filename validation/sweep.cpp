@@ -105,6 +105,17 @@ std::optional<SweepPoint> limit_point(const model::Case& c, SweepPoint p, const 
   p.limit_exit_time = sol.exit_time;
   p.limit_mass_error = sol.max_mass_error;
   for (auto id : options.observables) p.limit_peak.push_back(peak_of(sol.observables, id));
+  p.limit_peak_error.assign(options.observables.size(), std::numeric_limits<double>::quiet_NaN());
+  if (sol.accuracy) {
+    const solver::AccuracyReport& a = *sol.accuracy;
+    p.limit_converged = a.converged;
+    p.limit_stop_reason = a.stop_reason;
+    if (a.levels.size() >= 2) {  // (one level, stopped by the budget, has no estimate)
+      p.limit_exit_time_error = sol.exit_time ? a.exit_time_error : std::nullopt;
+      for (std::size_t i = 0; i < options.observables.size(); ++i)
+        p.limit_peak_error[i] = a.observable_error[std::size_t(options.observables[i])];
+    }
+  }
   return p;
 }
 
@@ -289,6 +300,30 @@ SweepResult run_sweep(const std::filesystem::path& case_file, const std::vector<
 
 namespace {
 
+/// A point's limit_converged column: 1 or 0, empty where the limit has no refinement (or failed).
+std::optional<double> converged_field(const SweepPoint& p)
+{
+  if (!p.limit_converged) return std::nullopt;
+  return *p.limit_converged ? 1.0 : 0.0;
+}
+
+/// The estimate of the error of the i-th chosen observable's peak, if there is one.
+std::optional<double> peak_error(const SweepPoint& p, std::size_t i)
+{
+  if (i >= p.limit_peak_error.size() || !std::isfinite(p.limit_peak_error[i])) return std::nullopt;
+  return p.limit_peak_error[i];
+}
+
+/// sweep.json's estimates of a point: limit_exit_time_error, limit_converged and, when it did not
+/// converge, limit_stop_reason.
+void add_limit_estimates(nlohmann::json& point, const SweepPoint& p)
+{
+  using nlohmann::json;
+  point["limit_exit_time_error"] = p.limit_exit_time_error ? json(*p.limit_exit_time_error) : json(nullptr);
+  point["limit_converged"] = p.limit_converged ? json(*p.limit_converged) : json(nullptr);
+  if (p.limit_converged && !*p.limit_converged) point["limit_stop_reason"] = p.limit_stop_reason;
+}
+
 /// sweep.csv, sweep.json, case.toml and phase_diagram.png of a two-key sweep.
 void write_grid_sweep(const SweepResult& r, const io::OutputFolder& folder)
 {
@@ -299,8 +334,13 @@ void write_grid_sweep(const SweepResult& r, const io::OutputFolder& folder)
   const std::string who = r.reduction ? *r.reduction : std::string("limit");
   std::vector<std::string> names;
   for (auto id : r.observables) names.emplace_back(model::observable_names()[std::size_t(id)]);
+  const bool estimates = !r.reduction;  // the limit's error estimates, beside the values they bound
   std::vector<std::string> cols{r.spec.key, r.second->key, "status", who + "_exit_time"};
-  for (const auto& n : names) cols.push_back(who + "_peak_" + n);
+  if (estimates) cols.insert(cols.end(), {"limit_exit_time_error", "limit_converged"});
+  for (const auto& n : names) {
+    cols.push_back(who + "_peak_" + n);
+    if (estimates) cols.push_back(cols.back() + "_error");
+  }
   if (r.neurons) {
     cols.insert(cols.end(), {"replicas", "exited", "exit_mean", "exit_std", "exit_stderr"});
     for (const auto& n : names) cols.push_back("particle_peak_" + n);
@@ -324,14 +364,23 @@ void write_grid_sweep(const SweepResult& r, const io::OutputFolder& folder)
     std::vector<std::string> row{field(p.value), field(p.value2), status, field(p.limit_exit_time)};
     json jp{{"values", {p.value, *p.value2}}, {"status", status}, {who + "_exit_time", num(p.limit_exit_time)}};
     if (!p.error.empty()) jp["error"] = p.error;
+    if (estimates) {
+      row.insert(row.end(), {field(p.limit_exit_time_error), field(converged_field(p))});
+      add_limit_estimates(jp, p);
+    }
     if (!r.reduction) jp["limit_mass_error"] = p.limit_mass_error;
-    json lp = json::object();
+    json lp = json::object(), lpe = json::object();
     for (std::size_t i = 0; i < names.size(); ++i) {
       const double v = i < p.limit_peak.size() ? p.limit_peak[i] : std::numeric_limits<double>::quiet_NaN();
       row.push_back(field(v));
       lp[names[i]] = num(v);
+      if (estimates) {
+        row.push_back(field(peak_error(p, i)));
+        lpe[names[i]] = num(peak_error(p, i));
+      }
     }
     jp[who + "_peak"] = lp;
+    if (estimates) jp["limit_peak_error"] = lpe;
     if (r.neurons) {
       const bool ran = p.replicas > 0;  // the network runs at the points of --particles-at (all without)
       auto when_ran = [&](std::optional<double> v) { return ran ? v : std::nullopt; };
@@ -391,8 +440,14 @@ void write_sweep(const SweepResult& r, const io::OutputFolder& folder)
   auto num = [](const std::optional<double>& v) { return v && std::isfinite(*v) ? json(*v) : json(nullptr); };
   // With a reduction its name replaces "limit" in the column names.
   const std::string who = r.reduction ? *r.reduction : std::string("limit");
+  // The limit's error estimates beside the values they bound (a reduction has none).
+  const bool estimates = !r.reduction;
   std::vector<std::string> cols{r.spec.key, "failed", who + "_exit_time"};
-  for (auto id : r.observables) cols.push_back(who + "_peak_" + std::string(model::observable_names()[std::size_t(id)]));
+  if (estimates) cols.insert(cols.end(), {"limit_exit_time_error", "limit_converged"});
+  for (auto id : r.observables) {
+    cols.push_back(who + "_peak_" + std::string(model::observable_names()[std::size_t(id)]));
+    if (estimates) cols.push_back(cols.back() + "_error");
+  }
   if (r.neurons) {
     cols.insert(cols.end(), {"exited", "replicas", "exit_mean", "exit_std", "exit_stderr"});
     for (auto id : r.observables)
@@ -404,13 +459,24 @@ void write_sweep(const SweepResult& r, const io::OutputFolder& folder)
     std::vector<std::optional<double>> row{p.value, p.error.empty() ? 0.0 : 1.0, p.limit_exit_time};
     json jp{{"value", p.value}, {"status", p.error.empty() ? "ok" : "failed"}, {who + "_exit_time", num(p.limit_exit_time)}};
     if (!p.error.empty()) jp["error"] = p.error;
+    if (estimates) {
+      row.insert(row.end(), {p.limit_exit_time_error, converged_field(p)});
+      add_limit_estimates(jp, p);
+    }
     if (!r.reduction) jp["limit_mass_error"] = p.limit_mass_error;
-    json lp = json::object(), pp = json::object();
+    json lp = json::object(), pp = json::object(), lpe = json::object();
     for (std::size_t i = 0; i < r.observables.size(); ++i) {
+      const std::string name(model::observable_names()[std::size_t(r.observables[i])]);
       row.push_back(std::isfinite(p.limit_peak[i]) ? std::optional<double>(p.limit_peak[i]) : std::nullopt);  // absent in a reduction: empty
-      lp[std::string(model::observable_names()[std::size_t(r.observables[i])])] = num(p.limit_peak[i]);
+      lp[name] = num(p.limit_peak[i]);
+      if (estimates) {
+        const auto e = peak_error(p, i);
+        row.push_back(e);
+        lpe[name] = num(e);
+      }
     }
     jp[who + "_peak"] = lp;
+    if (estimates) jp["limit_peak_error"] = lpe;
     if (r.neurons) {
       row.insert(row.end(), {double(p.exited), double(p.replicas), p.exit_mean, p.exit_std, p.exit_stderr});
       for (std::size_t i = 0; i < r.observables.size(); ++i) {
@@ -436,6 +502,14 @@ void write_sweep(const SweepResult& r, const io::OutputFolder& folder)
       lim.x.push_back(p.value);
       lim.y.push_back(*p.limit_exit_time);
     }
+  // The limit's error estimates as its error bars, where every point has one (most are too small
+  // to see; memory_curve.csv holds them).
+  const bool limit_bars = !lim.x.empty() && std::all_of(r.points.begin(), r.points.end(), [](const SweepPoint& p) {
+    return !p.limit_exit_time || p.limit_exit_time_error;
+  });
+  if (limit_bars)
+    for (const auto& p : r.points)
+      if (p.limit_exit_time) lim.yerr.push_back(*p.limit_exit_time_error);
   if (!lim.x.empty()) f.curves.push_back(lim);
   if (r.neurons) {
     CurveFigure::Curve fin{fmt::format("N = {}, mean of {} replicas +-2 s.e.", *r.neurons, r.replicas), {}, {}, {}};

@@ -49,6 +49,15 @@ struct SweepPoint {
   std::optional<double> limit_exit_time;
   std::vector<double> limit_peak;     // per chosen observable: max over time of the limit
   double limit_mass_error = 0.0;
+  // The limit's own error estimates (the refinement to solver.tolerance, solver/accuracy_control.hpp):
+  // the exit time's, and per chosen observable its sup over time, which bounds its peak's error too
+  // (|max q - max q*| <= sup |q - q*|). Absent (NaN for a peak) where the limit has none: a
+  // reduction, or the MUSCL scheme on its fixed mesh without solver.tolerance. `limit_converged`:
+  // every estimate below the tolerance; else `limit_stop_reason` says why the refinement stopped.
+  std::optional<double> limit_exit_time_error;
+  std::vector<double> limit_peak_error;
+  std::optional<bool> limit_converged;
+  std::string limit_stop_reason;
   // The finite system, when asked for at this point (replicas = 0: not run here).
   long exited = 0, replicas = 0;
   std::optional<double> exit_mean, exit_std, exit_stderr;

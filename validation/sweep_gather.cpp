@@ -83,6 +83,10 @@ void put_point(Writer& w, std::size_t index, const SweepPoint& p)
   w.put_optional(p.limit_exit_time);
   w.put_vector(p.limit_peak);
   w.put(p.limit_mass_error);
+  w.put_optional(p.limit_exit_time_error);
+  w.put_vector(p.limit_peak_error);
+  w.put(static_cast<std::uint8_t>(p.limit_converged ? (*p.limit_converged ? 2 : 1) : 0));
+  w.put_string(p.limit_stop_reason);
   // The finite system runs after the gathering, on all ranks: its fields are not shared here.
 }
 
@@ -96,6 +100,10 @@ SweepPoint get_point(Reader& r, std::size_t& index)
   p.limit_exit_time = r.get_optional();
   p.limit_peak = r.get_vector();
   p.limit_mass_error = r.get<double>();
+  p.limit_exit_time_error = r.get_optional();
+  p.limit_peak_error = r.get_vector();
+  if (const auto converged = r.get<std::uint8_t>(); converged != 0) p.limit_converged = converged == 2;
+  p.limit_stop_reason = r.get_string();
   return p;
 }
 

@@ -90,10 +90,15 @@ TEST_CASE("a two-key sweep tabulates every grid point with its status and draws 
       CHECK(tau > 0.0);
       CHECK(tau < 2.0);
       exit_time[{c, w}] = tau;
+      // With its error estimate, within the requested 1e-2.
+      REQUIRE(!row.at("limit_exit_time_error").empty());
+      CHECK(std::stod(row.at("limit_exit_time_error")) <= 1e-2 * tau);
     } else {
       CHECK(status == "no_exit");
       CHECK(row.at("limit_exit_time").empty());
+      CHECK(row.at("limit_exit_time_error").empty());
     }
+    CHECK(row.at("limit_converged") == "1");
     // The network ran at the chosen point only.
     const bool chosen = c == 4.0 && w == 1.0;
     CHECK(row.at("replicas") == (chosen ? "4" : ""));

@@ -47,7 +47,33 @@ TEST_CASE("the exit time increases with c0 on the memory case (memory curve)")
     const double mean = p["particles"]["exit_mean"].get<double>();
     CHECK(mean > last_mean);
     last_mean = mean;
+    // Each exit time with the limit's own error estimate, converged to the requested 1e-3.
+    CHECK(p["limit_converged"] == true);
+    REQUIRE(p["limit_exit_time_error"].is_number());
+    CHECK(p["limit_exit_time_error"].get<double>() > 0.0);
+    CHECK(p["limit_exit_time_error"].get<double>() <= 1e-3 * tau);
+    for (const char* name : {"rate", "mean_calcium"}) {
+      INFO(name);
+      REQUIRE(p["limit_peak_error"][name].is_number());
+      CHECK(p["limit_peak_error"][name].get<double>() > 0.0);
+    }
   }
+  const std::string csv = read_text(out / "sweep.csv");
+  CHECK(csv.find("limit_exit_time,limit_exit_time_error,limit_converged,limit_peak_rate,limit_peak_rate_error") !=
+        std::string::npos);
+  // The same point through stf run: the same exit time and error estimate, to the bit.
+  const fs::path run = out.string() + "_run_c0_10";
+  const std::string run_cmd = std::string(STF_BINARY_DIR) + "/stf run " + STF_SOURCE_DIR +
+                              "/cases/memory.toml --set time.end=20 --set solver.tolerance=1e-3 --set initial.C.at=10 --force --out " +
+                              run.string() + " > " + run.string() + ".log 2>&1";
+  INFO("command: " << run_cmd << "\n" << read_text(run.string() + ".log"));
+  REQUIRE(std::system(run_cmd.c_str()) == 0);
+  const json summary = json::parse(read_text(run / "summary.json"));
+  const json& p10 = j["points"][1];
+  REQUIRE(p10["value"].get<double>() == 10.0);
+  CHECK(p10["limit_exit_time"].get<double>() == summary["exit_time"].get<double>());
+  CHECK(p10["limit_exit_time_error"].get<double>() == summary["exit_time_error"].get<double>());
+  CHECK(p10["limit_peak_error"]["rate"].get<double>() == summary["accuracy"]["observables"]["rate"]["error"].get<double>());
 }
 
 TEST_CASE("a value where the limit fails is recorded with its reason, and the sweep goes on")
@@ -67,6 +93,9 @@ TEST_CASE("a value where the limit fails is recorded with its reason, and the sw
   REQUIRE(j["points"].size() == 2);
   CHECK(j["points"][0]["status"] == "ok");
   CHECK(j["points"][0]["limit_exit_time"].is_number());
+  // The MUSCL scheme on its fixed mesh (no solver.tolerance) gives no error estimate: null, not 0.
+  CHECK(j["points"][0]["limit_exit_time_error"].is_null());
+  CHECK(j["points"][0]["limit_converged"].is_null());
   CHECK(j["points"][1]["status"] == "failed");
   CHECK(j["points"][1]["error"].get<std::string>().find("u_max") != std::string::npos);
   const std::string csv = read_text(out / "sweep.csv");

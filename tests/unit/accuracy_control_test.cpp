@@ -286,3 +286,14 @@ TEST_CASE("an exit at t = 0 on every level (the initial state outside the region
   levels[0].exit_time = 1e-3;
   CHECK_FALSE(solver::estimate_accuracy(view, 1e-4, 2.0, region, 1.25).converged);
 }
+
+TEST_CASE("one level has no estimate: not converged, and its errors are not numbers rather than 0")
+{
+  const auto r = estimate(levels_with_errors({1e-3}));
+  CHECK_FALSE(r.converged);
+  CHECK_FALSE(r.exit_time_error);
+  for (std::size_t k = 0; k < model::observable_count; ++k) {
+    CHECK(std::isnan(r.observable_error[k]));
+    CHECK(std::isnan(r.observable_scale[k]));
+  }
+}
