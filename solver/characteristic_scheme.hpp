@@ -28,9 +28,10 @@ struct CharacteristicResolution {
 /// horizon, its rates and leaks, its initial law), divided by 2^level.
 CharacteristicResolution characteristic_resolution(const model::Case& c, int level);
 
-/// One run at a fixed resolution. Observables at the case's sample times (interpolated between
-/// steps to fourth order), the exit time in continuous time (the first root of the crossed
-/// threshold's interpolant). Runs on the calling rank only (the state is small).
+/// One run at a fixed resolution. Observables at the case's sample times (steps end there: the
+/// state's own, not interpolated), the exit time in continuous time (the first root of the crossed
+/// threshold's cubic through the last four step ends, StepObserver). Runs on the calling rank only
+/// (the state is small).
 Solution solve_characteristic_level(const model::Case& c, const CharacteristicResolution& resolution,
                                     const SolveOptions& options);
 
