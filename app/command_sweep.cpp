@@ -4,6 +4,7 @@
 // the grid of two (the phase diagram).
 #include <petscsys.h>
 
+#include <algorithm>
 #include <cmath>
 #include <fmt/core.h>
 
@@ -20,6 +21,15 @@
 namespace stf::app {
 
 namespace {
+
+/// `value` in fixed notation to the decimal of the second significant digit of `error` (6
+/// significant digits where the error is 0 or not finite).
+std::string with_error_digits(double value, double error)
+{
+  if (!(error > 0.0) || !std::isfinite(error)) return fmt::format("{:.6g}", value);
+  const int decimals = std::clamp(1 - static_cast<int>(std::floor(std::log10(error))), 0, 16);
+  return fmt::format("{:.{}f}", value, decimals);
+}
 
 struct SweepCommandOptions {
   CaseOptions case_options;
@@ -129,7 +139,11 @@ int run_sweep(const AppContext& context, const SweepCommandOptions& o)
       auto f = [](const std::optional<double>& v) { return v ? fmt::format("{:.6g}", *v) : std::string("-"); };
       // Over two keys the table says why a point has no exit time (one key: sweep.csv's failed column).
       const std::string status = validation::sweep_status(p);
-      const std::string tau = grid && status != "ok" ? status : f(p.limit_exit_time);
+      // With an estimate, the exit time to the digit after the error's first (2 digits of the error).
+      const std::string tau = grid && status != "ok"                           ? status
+                              : p.limit_exit_time && p.limit_exit_time_error ? with_error_digits(*p.limit_exit_time,
+                                                                                                  *p.limit_exit_time_error)
+                                                                             : f(p.limit_exit_time);
       const bool short_of_tolerance = p.limit_converged && !*p.limit_converged;
       unconverged = unconverged || short_of_tolerance;
       const std::string error =

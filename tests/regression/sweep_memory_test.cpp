@@ -2,6 +2,7 @@
 // is remembered longer, in the limit and in the finite network.
 #include <doctest/doctest.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -74,6 +75,15 @@ TEST_CASE("the exit time increases with c0 on the memory case (memory curve)")
   CHECK(p10["limit_exit_time"].get<double>() == summary["exit_time"].get<double>());
   CHECK(p10["limit_exit_time_error"].get<double>() == summary["exit_time_error"].get<double>());
   CHECK(p10["limit_peak_error"]["rate"].get<double>() == summary["accuracy"]["observables"]["rate"]["error"].get<double>());
+  // The printed table gives that exit time to the decimal of its error's second digit, and the error.
+  const double tau10 = p10["limit_exit_time"].get<double>(), error10 = p10["limit_exit_time_error"].get<double>();
+  const int decimals = 1 - static_cast<int>(std::floor(std::log10(error10)));
+  std::ostringstream expected;
+  expected.setf(std::ios::fixed);
+  expected.precision(decimals);
+  expected << tau10;
+  const std::string log = read_text(out.string() + ".log");
+  CHECK(log.find(" " + expected.str() + " ") != std::string::npos);
 }
 
 TEST_CASE("a value where the limit fails is recorded with its reason, and the sweep goes on")
