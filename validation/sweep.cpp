@@ -106,15 +106,13 @@ std::optional<SweepPoint> limit_point(const model::Case& c, SweepPoint p, const 
   p.limit_mass_error = sol.max_mass_error;
   for (auto id : options.observables) p.limit_peak.push_back(peak_of(sol.observables, id));
   p.limit_peak_error.assign(options.observables.size(), std::numeric_limits<double>::quiet_NaN());
-  if (sol.accuracy) {
+  if (sol.accuracy) {  // (after one level its errors are NaN and the exit time's absent: no estimate)
     const solver::AccuracyReport& a = *sol.accuracy;
     p.limit_converged = a.converged;
     p.limit_stop_reason = a.stop_reason;
-    if (a.levels.size() >= 2) {  // (one level, stopped by the budget, has no estimate)
-      p.limit_exit_time_error = sol.exit_time ? a.exit_time_error : std::nullopt;
-      for (std::size_t i = 0; i < options.observables.size(); ++i)
-        p.limit_peak_error[i] = a.observable_error[std::size_t(options.observables[i])];
-    }
+    p.limit_exit_time_error = sol.exit_time ? a.exit_time_error : std::nullopt;
+    for (std::size_t i = 0; i < options.observables.size(); ++i)
+      p.limit_peak_error[i] = a.observable_error[std::size_t(options.observables[i])];
   }
   return p;
 }
@@ -300,6 +298,19 @@ SweepResult run_sweep(const std::filesystem::path& case_file, const std::vector<
 
 namespace {
 
+/// The limit's columns of sweep.csv after the key columns: its exit time and peaks (named after `who`,
+/// the limit or a reduction), each followed by its error estimate when the limit has them.
+void append_limit_columns(std::vector<std::string>& cols, const std::string& who,
+                          const std::vector<model::ObservableId>& observables, bool estimates)
+{
+  cols.push_back(who + "_exit_time");
+  if (estimates) cols.insert(cols.end(), {"limit_exit_time_error", "limit_converged"});
+  for (auto id : observables) {
+    cols.push_back(who + "_peak_" + std::string(model::observable_names()[std::size_t(id)]));
+    if (estimates) cols.push_back(cols.back() + "_error");
+  }
+}
+
 /// A point's limit_converged column: 1 or 0, empty where the limit has no refinement (or failed).
 std::optional<double> converged_field(const SweepPoint& p)
 {
@@ -335,12 +346,8 @@ void write_grid_sweep(const SweepResult& r, const io::OutputFolder& folder)
   std::vector<std::string> names;
   for (auto id : r.observables) names.emplace_back(model::observable_names()[std::size_t(id)]);
   const bool estimates = !r.reduction;  // the limit's error estimates, beside the values they bound
-  std::vector<std::string> cols{r.spec.key, r.second->key, "status", who + "_exit_time"};
-  if (estimates) cols.insert(cols.end(), {"limit_exit_time_error", "limit_converged"});
-  for (const auto& n : names) {
-    cols.push_back(who + "_peak_" + n);
-    if (estimates) cols.push_back(cols.back() + "_error");
-  }
+  std::vector<std::string> cols{r.spec.key, r.second->key, "status"};
+  append_limit_columns(cols, who, r.observables, estimates);
   if (r.neurons) {
     cols.insert(cols.end(), {"replicas", "exited", "exit_mean", "exit_std", "exit_stderr"});
     for (const auto& n : names) cols.push_back("particle_peak_" + n);
@@ -375,8 +382,9 @@ void write_grid_sweep(const SweepResult& r, const io::OutputFolder& folder)
       row.push_back(field(v));
       lp[names[i]] = num(v);
       if (estimates) {
-        row.push_back(field(peak_error(p, i)));
-        lpe[names[i]] = num(peak_error(p, i));
+        const auto e = peak_error(p, i);
+        row.push_back(field(e));
+        lpe[names[i]] = num(e);
       }
     }
     jp[who + "_peak"] = lp;
@@ -442,12 +450,8 @@ void write_sweep(const SweepResult& r, const io::OutputFolder& folder)
   const std::string who = r.reduction ? *r.reduction : std::string("limit");
   // The limit's error estimates beside the values they bound (a reduction has none).
   const bool estimates = !r.reduction;
-  std::vector<std::string> cols{r.spec.key, "failed", who + "_exit_time"};
-  if (estimates) cols.insert(cols.end(), {"limit_exit_time_error", "limit_converged"});
-  for (auto id : r.observables) {
-    cols.push_back(who + "_peak_" + std::string(model::observable_names()[std::size_t(id)]));
-    if (estimates) cols.push_back(cols.back() + "_error");
-  }
+  std::vector<std::string> cols{r.spec.key, "failed"};
+  append_limit_columns(cols, who, r.observables, estimates);
   if (r.neurons) {
     cols.insert(cols.end(), {"exited", "replicas", "exit_mean", "exit_std", "exit_stderr"});
     for (auto id : r.observables)
